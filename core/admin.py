@@ -1,0 +1,188 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from core import services
+from core.models import (
+    Canton,
+    DocumentoVerificable,
+    EventoAuditoria,
+    Feriado,
+    Parametro,
+    Provincia,
+    Unidad,
+    User,
+)
+from core.parametros import DEFINICIONES, serializar
+from core.selectors import Nivel, alcance_de
+
+
+class ReadOnlyAdminMixin:
+    """History and registries: visible, never edited or deleted from the admin."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Provincia)
+class ProvinciaAdmin(admin.ModelAdmin):
+    list_display = ["codigo", "nombre", "capital", "nivel"]
+    search_fields = ["nombre", "codigo"]
+
+
+@admin.register(Canton)
+class CantonAdmin(admin.ModelAdmin):
+    list_display = ["codigo", "nombre", "provincia"]
+    list_filter = ["provincia"]
+    search_fields = ["nombre", "codigo"]
+    list_select_related = ["provincia"]
+
+
+@admin.register(Unidad)
+class UnidadAdmin(admin.ModelAdmin):
+    list_display = ["nombre", "tipo", "categoria", "provincia", "activa"]
+    list_filter = ["tipo", "categoria", "provincia", "activa"]
+    search_fields = ["nombre", "codigo"]
+    list_select_related = ["provincia"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "get_full_name", "tipo", "unidad", "is_staff", "is_active"]
+    list_filter = ["tipo", "is_staff", "is_active", "groups", "unidad__provincia"]
+    list_select_related = ["unidad"]
+    search_fields = ["username", "first_name", "last_name", "email", "identificacion"]
+    autocomplete_fields = ["unidad"]
+    fieldsets = (
+        *(DjangoUserAdmin.fieldsets or ()),
+        ("Ventanilla Virtual", {"fields": ("tipo", "unidad", "identificacion")}),
+    )
+    add_fieldsets = (
+        *(DjangoUserAdmin.add_fieldsets or ()),
+        ("Ventanilla Virtual", {"fields": ("tipo", "unidad", "identificacion", "email")}),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        qs = super().get_queryset(request)
+        alcance = alcance_de(request.user)
+        if alcance.nivel is Nivel.NACIONAL:
+            return qs
+        return qs.filter(alcance.q(unidad="unidad"))
+
+
+@admin.register(Feriado)
+class FeriadoAdmin(admin.ModelAdmin):
+    list_display = ["fecha", "nombre", "origen", "canton"]
+    list_filter = ["origen", ("canton", admin.EmptyFieldListFilter)]
+    date_hierarchy = "fecha"
+    search_fields = ["nombre"]
+    autocomplete_fields = ["canton"]
+    list_select_related = ["canton__provincia"]
+
+    def save_model(self, request: HttpRequest, obj: Feriado, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        services.audit_log(actor=request.user, accion="feriado.guardado", obj=obj, request=request)
+        services.feriado_changed()
+
+    def delete_model(self, request: HttpRequest, obj: Feriado) -> None:
+        services.audit_log(actor=request.user, accion="feriado.eliminado", obj=obj, request=request)
+        super().delete_model(request, obj)
+        services.feriado_changed()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Feriado]) -> None:
+        for feriado in queryset:
+            services.audit_log(
+                actor=request.user, accion="feriado.eliminado", obj=feriado, request=request
+            )
+        super().delete_queryset(request, queryset)
+        services.feriado_changed()
+
+
+class ParametroForm(forms.ModelForm):
+    class Meta:
+        model = Parametro
+        fields = ["clave", "valor", "vigente_desde", "base_legal"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        clave, valor = data.get("clave"), data.get("valor")
+        if clave is not None and clave not in DEFINICIONES:
+            self.add_error("clave", f"«{clave}» no es un parámetro declarado.")
+        elif clave is not None and valor is not None:
+            try:
+                data["valor"] = serializar(clave, valor)
+            except ValidationError as exc:
+                self.add_error("valor", exc)
+        return data
+
+
+@admin.register(Parametro)
+class ParametroAdmin(admin.ModelAdmin):
+    """New values are added with their validity date; old rows stay as history."""
+
+    form = ParametroForm
+
+    list_display = [
+        "clave",
+        "valor",
+        "vigente_desde",
+        "base_legal",
+        "registrado_por",
+        "registrado_en",
+    ]
+    list_filter = ["clave"]
+    search_fields = ["clave"]
+    readonly_fields = ["registrado_por", "registrado_en"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Parametro, form: Any, change: bool) -> None:
+        saved = services.parametro_set(
+            clave=obj.clave,
+            valor=obj.valor,
+            vigente_desde=obj.vigente_desde,
+            base_legal=obj.base_legal,
+            por=request.user,  # type: ignore[arg-type]
+        )
+        obj.pk = saved.pk
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "clave" in form.base_fields:
+            form.base_fields["clave"].help_text = "Claves: " + ", ".join(sorted(DEFINICIONES))
+        return form
+
+
+@admin.register(EventoAuditoria)
+class EventoAuditoriaAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["creado_en", "actor", "accion", "objeto", "ip"]
+    list_filter = ["accion"]
+    date_hierarchy = "creado_en"
+    search_fields = ["objeto", "actor__username", "object_id"]
+    list_select_related = ["actor"]
+    show_full_result_count = False
+
+
+@admin.register(DocumentoVerificable)
+class DocumentoVerificableAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["codigo", "tipo", "titulo", "emitido_en", "vigente_hasta", "anulado_en"]
+    list_filter = ["tipo"]
+    search_fields = ["codigo", "titulo"]
+    date_hierarchy = "emitido_en"
+    show_full_result_count = False

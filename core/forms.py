@@ -1,0 +1,38 @@
+"""Shared form pieces: identifiers validated with python-stdnum, Spanish messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from core import identificacion as ident
+
+
+class IdentificacionField(forms.CharField):
+    """A cédula, RUC or foreigner ID, validated against the type chosen in the field
+    named by `tipo_field` (checked in the form's clean) or against a fixed `tipo`."""
+
+    def __init__(self, *args: Any, tipo: str | None = None, **kwargs: Any) -> None:
+        self.tipo = tipo
+        kwargs.setdefault("max_length", 20)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value: Any) -> str:
+        value = super().clean(value)
+        if value and self.tipo:
+            return ident.validar(value, self.tipo).numero
+        return value
+
+
+def clean_identificacion(form: forms.Form, *, numero_field: str, tipo_field: str) -> None:
+    """Validate `numero_field` as the type selected in `tipo_field`; errors go next to
+    the number field."""
+    numero = form.cleaned_data.get(numero_field)
+    tipo = form.cleaned_data.get(tipo_field)
+    if not numero or not tipo:
+        return
+    try:
+        form.cleaned_data[numero_field] = ident.validar(numero, tipo).numero
+    except forms.ValidationError as exc:
+        form.add_error(numero_field, exc)

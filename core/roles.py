@@ -1,0 +1,83 @@
+"""Staff roles (Django groups) and the model permissions each holds.
+
+The groups and their permissions are created by migrations, never by hand: when a
+role gains a permission on a new model, add it to ROLE_PERMISSIONS and add a migration
+in that model's app that runs `sync_role_permissions` (see core/migrations/0002_roles.py).
+What a role may *see* is narrowed further by core.selectors.alcance_de (province/unit).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+ANALISTA_CARTERA = "Analista de cartera"
+SECRETARIO_ABOGADO = "Secretario-Abogado"
+JEFE_UNIDAD = "Jefe o Líder de unidad"
+DIRECTOR_PROVINCIAL = "Director provincial"
+SUPERVISOR_NACIONAL = "Supervisor nacional"
+AUDITOR = "Auditor"
+
+ROLES = [
+    ANALISTA_CARTERA,
+    SECRETARIO_ABOGADO,
+    JEFE_UNIDAD,
+    DIRECTOR_PROVINCIAL,
+    SUPERVISOR_NACIONAL,
+    AUDITOR,
+]
+
+_REFERENCIA_LECTURA = [
+    "core.view_provincia",
+    "core.view_canton",
+    "core.view_unidad",
+    "core.view_feriado",
+    "core.view_parametro",
+    "core.view_documentoverificable",
+]
+
+# role -> permissions "app_label.codename". Apps append their own entries here.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    ANALISTA_CARTERA: [*_REFERENCIA_LECTURA],
+    SECRETARIO_ABOGADO: [*_REFERENCIA_LECTURA],
+    JEFE_UNIDAD: [*_REFERENCIA_LECTURA, "core.add_feriado", "core.change_feriado"],
+    DIRECTOR_PROVINCIAL: [*_REFERENCIA_LECTURA, "core.add_feriado", "core.change_feriado"],
+    SUPERVISOR_NACIONAL: [
+        *_REFERENCIA_LECTURA,
+        "core.add_feriado",
+        "core.change_feriado",
+        "core.delete_feriado",
+        "core.add_parametro",
+        "core.change_parametro",
+        "core.view_eventoauditoria",
+    ],
+    AUDITOR: [*_REFERENCIA_LECTURA, "core.view_eventoauditoria"],
+}
+
+
+def sync_role_permissions(
+    apps: Any, schema_editor: Any = None, app_labels: list[str] | None = None
+) -> None:
+    """Create the groups and grant the permissions of ROLE_PERMISSIONS that belong to
+    `app_labels` (all apps when None). Safe to run any number of times."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        if app_labels is None or app_config.label in app_labels:
+            app_config.models_module = True
+            create_permissions(app_config, apps=apps, verbosity=0)
+            app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            if app_labels is not None and app_label not in app_labels:
+                continue
+            permission = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if permission is None:
+                raise LookupError(f"Permiso inexistente en ROLE_PERMISSIONS: {perm}")
+            group.permissions.add(permission)

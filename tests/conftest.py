@@ -1,0 +1,214 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+
+from tests import services
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Transactional tests (live server, real worker, concurrency) flush every table when
+    they end, which would wipe the reference data the migrations seed (territory,
+    holidays, parameters, roles). Give them serialized rollback, which restores it."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        uses_live = {"live_server", "page", "celery_worker_process"} & set(
+            getattr(item, "fixturenames", ())
+        )
+        if marker is None and not uses_live:
+            continue
+        kwargs = dict(marker.kwargs) if marker else {}
+        if kwargs.get("transaction") or uses_live:
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_state(tmp_path: Path, settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """Each test: an empty cache (rate limits, parameters, calendar) and private files in
+    its own temporary folder."""
+    from core import calendar
+
+    cache.clear()
+    calendar._holidays.cache_clear()
+    private = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path / "privado"), "base_url": None},
+    }
+    settings.STORAGES = {**settings.STORAGES, "default": private, "private": private}
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "privado"
+    yield
+    cache.clear()
+    calendar._holidays.cache_clear()
+
+
+# --- Real Celery worker -----------------------------------------------------------------
+
+
+@dataclass
+class WorkerHandle:
+    queue: str
+    broker_url: str
+    log_path: Path
+    process: subprocess.Popen[bytes]
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+def _test_database_url() -> str:
+    db = settings.DATABASES["default"]
+    parsed = urlparse(os.environ["DATABASE_URL"])
+    return urlunparse(parsed._replace(path="/" + db["NAME"]))
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(
+    django_db_setup: None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[WorkerHandle]:
+    """A real `celery worker` process on Redis, using this run's PostgreSQL test
+    database, consuming a queue of its own. The test process's Celery app is switched
+    from eager to sending through the broker for as long as the worker lives."""
+    missing = services.missing_for({"worker"})
+    if missing:
+        if services.REQUIRE:
+            pytest.fail("servicio requerido no disponible: " + "; ".join(missing), pytrace=False)
+        pytest.skip("; ".join(missing))
+    from ventanilla.celery import app
+
+    queue = f"test-{uuid.uuid4().hex[:10]}"
+    log_path = tmp_path_factory.mktemp("worker") / "worker.log"
+    env = {
+        **os.environ,
+        "DATABASE_URL": _test_database_url(),
+        "CELERY_BROKER_URL": services.REDIS_URL,
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "PRIVATE_MEDIA_ROOT": str(tmp_path_factory.mktemp("worker-privado")),
+        "EMAIL_URL": "consolemail://",
+    }
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "ventanilla",
+                "worker",
+                "-Q",
+                queue,
+                "--pool",
+                "solo",
+                "--loglevel",
+                "INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-n",
+                f"{queue}@%h",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    handle = WorkerHandle(
+        queue=queue, broker_url=services.REDIS_URL, log_path=log_path, process=process
+    )
+    deadline = time.monotonic() + 60
+    while "ready." not in handle.log():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail("el worker de Celery no arrancó:\n" + handle.log()[-3000:])
+        time.sleep(0.2)
+
+    saved = {k: app.conf[k] for k in ("broker_url", "task_always_eager", "task_default_queue")}
+    app.conf.update(
+        broker_url=services.REDIS_URL, task_always_eager=False, task_default_queue=queue
+    )
+    app.close()  # drop any pooled connection built for the old broker
+    try:
+        yield handle
+    finally:
+        app.conf.update(saved)
+        app.close()
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def wait_for(condition, *, timeout: float = 30, interval: float = 0.2, message: str = "") -> None:  # type: ignore[no-untyped-def]
+    """Poll `condition()` until it is truthy; fail with `message` after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(interval)
+    pytest.fail(message or f"la condición no se cumplió en {timeout} s")
+
+
+# --- Real browser -----------------------------------------------------------------------
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    missing = services.missing_for({"browser"})
+    if missing:
+        if services.REQUIRE:
+            pytest.fail("servicio requerido no disponible: " + "; ".join(missing), pytrace=False)
+        pytest.skip("; ".join(missing))
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=services.CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, live_server) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    context = browser.new_context(
+        locale="es-EC", timezone_id="America/Guayaquil", base_url=live_server.url
+    )
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+SCREENSHOTS = Path(os.environ.get("SCREENSHOTS_DIR", BASE_DIR / "var" / "screenshots"))
+
+
+def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
+    """Save a full-page screenshot under SCREENSHOTS_DIR (CI keeps it as an artifact)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

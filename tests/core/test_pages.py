@@ -1,0 +1,108 @@
+"""Public pages of the platform: home, health, verification, error pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from core.services import (
+    documento_verificable_anular,
+    documento_verificable_emitir,
+    new_verification_code,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_is_spanish_with_skip_link_and_local_bootstrap(client: Client) -> None:
+    html = client.get("/").content.decode()
+    assert '<html lang="es-EC">' in html
+    assert 'href="#contenido"' in html and 'id="contenido"' in html
+    assert "/static/bootstrap/css/bootstrap.min.css" in html
+    assert "cdn" not in html.lower()
+
+
+def test_security_headers_on_every_page(client: Client) -> None:
+    response = client.get("/")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    csp = response["Content-Security-Policy"]
+    assert (
+        "script-src 'self'" in csp
+        and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    )
+    assert "frame-ancestors 'none'" in csp
+
+
+def test_health_reports_database_and_broker(client: Client) -> None:
+    data = client.get("/health/").json()
+    assert data["base_de_datos"] == "ok"
+    assert data["broker"].startswith("sin broker")
+    assert data["estado"] == "ok"
+
+
+def test_health_reports_a_dead_broker_as_degraded(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+    from ventanilla.celery import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    old = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    app.close()
+    try:
+        response = client.get("/health/")
+    finally:
+        app.conf.broker_url = old
+        app.close()
+    assert response.status_code == 503
+    assert response.json()["broker"].startswith("error")
+
+
+def test_unknown_page_is_a_spanish_404(client: Client) -> None:
+    response = client.get("/no-existe/")
+    assert response.status_code == 404
+    assert "Página no encontrada" in response.content.decode()
+
+
+def test_verification_of_an_authentic_document_shows_only_its_public_data(client: Client) -> None:
+    doc = documento_verificable_emitir(
+        tipo="certificado_cumplimiento",
+        titulo="Certificado de cumplimiento de obligaciones patronales",
+        datos_publicos={"RUC": "1790001008001", "Estado": "Al día"},
+        vigente_hasta=dt.date.today() + dt.timedelta(days=30),
+    )
+    html = client.get(f"/verificar/{doc.codigo}/").content.decode()
+    assert "Documento auténtico y vigente" in html
+    assert "1790001008001" in html and "Al día" in html
+
+
+def test_verification_tells_expired_and_annulled_documents(client: Client) -> None:
+    vencido = documento_verificable_emitir(
+        tipo="certificado_cumplimiento",
+        titulo="Cert",
+        datos_publicos={},
+        vigente_hasta=dt.date(2020, 1, 1),
+    )
+    assert "vencido" in client.get(f"/verificar/{vencido.codigo}/").content.decode()
+    anulado = documento_verificable_emitir(tipo="resolucion", titulo="Res", datos_publicos={})
+    documento_verificable_anular(documento=anulado, motivo="Error de digitación", por=None)
+    html = client.get(f"/verificar/{anulado.codigo}/").content.decode()
+    assert "Documento anulado" in html and "Error de digitación" in html
+
+
+def test_unknown_and_tampered_codes_are_told_apart(client: Client) -> None:
+    doc = documento_verificable_emitir(tipo="resolucion", titulo="Res", datos_publicos={})
+    unknown = new_verification_code()
+    response = client.get(f"/verificar/{unknown}/")
+    assert response.status_code == 404 and "Documento no encontrado" in response.content.decode()
+    flipped = doc.codigo[:-3] + ("A" if doc.codigo[-3] != "A" else "B") + doc.codigo[-2:]
+    response = client.get(f"/verificar/{flipped}/")
+    assert response.status_code == 404 and "Código no válido" in response.content.decode()
+
+
+def test_verification_is_rate_limited(client: Client) -> None:
+    code = new_verification_code()
+    statuses = {client.get(f"/verificar/{code}/").status_code for _ in range(61)}
+    assert 429 in statuses
+    assert "Demasiadas solicitudes" in client.get(f"/verificar/{code}/").content.decode()
