@@ -12,16 +12,36 @@ from django.http import HttpRequest
 from core import services
 from core.models import (
     Canton,
+    Correo,
     DocumentoVerificable,
     EventoAuditoria,
     Feriado,
     Parametro,
     Provincia,
+    TrabajoLote,
     Unidad,
     User,
 )
 from core.parametros import DEFINICIONES, serializar
 from core.selectors import Nivel, alcance_de
+
+
+class ScopedAdminMixin:
+    """Admin querysets narrowed to what the staff member may see (core.selectors):
+    their unit, their province, or the country. Objects outside the scope are not in
+    the queryset, so their change pages answer 404 as well.
+
+    Set `scope_unidad` to the lookup path of the row's unit (default "unidad") and,
+    when the province is reached differently, `scope_provincia`."""
+
+    scope_unidad = "unidad"
+    scope_provincia: str | None = None
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        qs = super().get_queryset(request)  # type: ignore[misc]
+        return alcance_de(request.user).filter(
+            qs, unidad=self.scope_unidad, provincia=self.scope_provincia
+        )
 
 
 class ReadOnlyAdminMixin:
@@ -186,3 +206,27 @@ class DocumentoVerificableAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["codigo", "titulo"]
     date_hierarchy = "emitido_en"
     show_full_result_count = False
+
+
+@admin.register(Correo)
+class CorreoAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["creado_en", "evento", "asunto", "estado", "intentos", "enviado_en"]
+    list_filter = ["estado", "evento"]
+    search_fields = ["asunto", "para"]
+    date_hierarchy = "creado_en"
+    show_full_result_count = False
+
+
+@admin.register(TrabajoLote)
+class TrabajoLoteAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "nombre",
+        "estado",
+        "procesados",
+        "total",
+        "iniciado_por",
+        "iniciado_en",
+        "terminado_en",
+    ]
+    list_filter = ["nombre", "estado"]
+    readonly_fields = [f.name for f in TrabajoLote._meta.fields]

@@ -357,3 +357,97 @@ class DocumentoVerificable(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_tipo_display()} {self.codigo}"
+
+
+# --- Outgoing e-mail (outbox) ---------------------------------------------------------
+
+
+class Correo(models.Model):
+    """Every e-mail is a row first, sent by a task after commit. If the broker or the
+    mail server is down the row stays PENDIENTE and the periodic sweep sends it later,
+    so no notice is ever lost."""
+
+    class Estado(models.TextChoices):
+        PENDIENTE = "pendiente", _("Pendiente")
+        ENVIADO = "enviado", _("Enviado")
+        FALLIDO = "fallido", _("Fallido")
+
+    creado_en = models.DateTimeField(_("creado en"), default=timezone.now, db_index=True)
+    evento = models.CharField(_("evento"), max_length=60, blank=True, db_index=True)
+    para = models.JSONField(_("para"))
+    asunto = models.CharField(_("asunto"), max_length=200)
+    cuerpo_texto = models.TextField(_("texto"))
+    cuerpo_html = models.TextField(_("HTML"), blank=True)
+    adjuntos = models.JSONField(
+        _("adjuntos"),
+        default=list,
+        blank=True,
+        help_text=_("[{nombre, ruta, tipo}] en almacenamiento privado"),
+    )
+    estado = models.CharField(
+        _("estado"), max_length=10, choices=Estado.choices, default=Estado.PENDIENTE
+    )
+    intentos = models.PositiveSmallIntegerField(_("intentos"), default=0)
+    ultimo_error = models.TextField(_("último error"), blank=True)
+    enviado_en = models.DateTimeField(_("enviado en"), null=True, blank=True)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    object_id = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["-creado_en"]
+        verbose_name = _("correo")
+        verbose_name_plural = _("correos")
+        indexes = [
+            models.Index(fields=["estado", "creado_en"]),
+            models.Index(fields=["content_type", "object_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.asunto} → {', '.join(self.para)}"
+
+
+# --- Batch jobs -------------------------------------------------------------------------
+
+
+class TrabajoLote(models.Model):
+    """A run of a batch job (generar_glosas, emitir_titulos, sorteo, …): its parameters,
+    counters and outcome. At most one run per job name is EN_CURSO (database
+    constraint), which is the lock that keeps two runs from overlapping."""
+
+    class Estado(models.TextChoices):
+        EN_CURSO = "en_curso", _("En curso")
+        TERMINADO = "terminado", _("Terminado")
+        FALLIDO = "fallido", _("Fallido")
+
+    nombre = models.CharField(_("trabajo"), max_length=60, db_index=True)
+    parametros = models.JSONField(_("parámetros"), default=dict, blank=True)
+    estado = models.CharField(
+        _("estado"), max_length=10, choices=Estado.choices, default=Estado.EN_CURSO
+    )
+    total = models.PositiveIntegerField(_("total"), default=0)
+    procesados = models.PositiveIntegerField(_("procesados"), default=0)
+    resumen = models.JSONField(_("resumen"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    iniciado_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    iniciado_en = models.DateTimeField(_("iniciado en"), default=timezone.now)
+    latido_en = models.DateTimeField(_("última señal"), default=timezone.now)
+    terminado_en = models.DateTimeField(_("terminado en"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-iniciado_en"]
+        verbose_name = _("trabajo por lotes")
+        verbose_name_plural = _("trabajos por lotes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nombre"],
+                condition=Q(estado="en_curso"),
+                name="un_lote_en_curso_por_trabajo",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nombre} {self.iniciado_en:%Y-%m-%d %H:%M} ({self.get_estado_display()})"

@@ -32,9 +32,10 @@ class Alcance:
     provincia_id: str | None = None
     unidad_id: int | None = None
 
-    def q(self, *, unidad: str = "unidad", provincia: str | None = None) -> Q:
+    def q(self, *, unidad: str | None = "unidad", provincia: str | None = None) -> Q:
         """A filter for rows whose unit is reached through `unidad` (a lookup path) and
         whose province through `provincia` (default: `<unidad>__provincia`)."""
+        unidad = unidad or "unidad"
         provincia = provincia or f"{unidad}__provincia"
         if self.nivel is Nivel.NACIONAL:
             return Q()
@@ -44,7 +45,7 @@ class Alcance:
             return Q(**{f"{unidad}_id": self.unidad_id})
         return Q(pk__in=[])
 
-    def filter(self, queryset: QuerySet[M], **paths: str) -> QuerySet[M]:
+    def filter(self, queryset: QuerySet[M], **paths: str | None) -> QuerySet[M]:
         return queryset.filter(self.q(**paths))
 
 

@@ -60,13 +60,27 @@ def _isolated_state(tmp_path: Path, settings) -> Iterator[None]:  # type: ignore
 
 @dataclass
 class WorkerHandle:
-    queue: str
+    prefix: str
     broker_url: str
     log_path: Path
     process: subprocess.Popen[bytes]
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+
+def reconfigure_celery(**conf: object) -> dict[str, object]:
+    """Change the Celery app's broker settings and drop every cached connection and
+    producer pool, so the next send uses them. Returns the previous values."""
+    from ventanilla.celery import app
+
+    previous = {key: app.conf[key] for key in conf}
+    app.conf.update(conf)
+    app._pool = None
+    amqp = app.__dict__.get("amqp")
+    if amqp is not None:
+        amqp._producer_pool = None
+    return previous
 
 
 def _test_database_url() -> str:
@@ -80,7 +94,8 @@ def celery_worker_process(
     django_db_setup: None, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[WorkerHandle]:
     """A real `celery worker` process on Redis, using this run's PostgreSQL test
-    database, consuming a queue of its own. The test process's Celery app is switched
+    database. Its Redis keys carry a prefix of its own, so concurrent test runs sharing
+    one Redis never take each other's messages. The test process's Celery app is switched
     from eager to sending through the broker for as long as the worker lives."""
     missing = services.missing_for({"worker"})
     if missing:
@@ -89,14 +104,14 @@ def celery_worker_process(
         pytest.skip("; ".join(missing))
     from ventanilla.celery import app
 
-    queue = f"test-{uuid.uuid4().hex[:10]}"
+    prefix = f"test-{uuid.uuid4().hex[:10]}:"
     log_path = tmp_path_factory.mktemp("worker") / "worker.log"
     env = {
         **os.environ,
         "DATABASE_URL": _test_database_url(),
         "CELERY_BROKER_URL": services.REDIS_URL,
+        "CELERY_BROKER_KEYPREFIX": prefix,
         "CELERY_TASK_ALWAYS_EAGER": "0",
-        "CELERY_TASK_DEFAULT_QUEUE": queue,
         "PRIVATE_MEDIA_ROOT": str(tmp_path_factory.mktemp("worker-privado")),
         "EMAIL_URL": "consolemail://",
     }
@@ -109,8 +124,6 @@ def celery_worker_process(
                 "-A",
                 "ventanilla",
                 "worker",
-                "-Q",
-                queue,
                 "--pool",
                 "solo",
                 "--loglevel",
@@ -119,7 +132,7 @@ def celery_worker_process(
                 "--without-mingle",
                 "--without-heartbeat",
                 "-n",
-                f"{queue}@%h",
+                f"{prefix.rstrip(':')}@%h",
             ],
             cwd=BASE_DIR,
             env=env,
@@ -127,7 +140,7 @@ def celery_worker_process(
             stderr=subprocess.STDOUT,
         )
     handle = WorkerHandle(
-        queue=queue, broker_url=services.REDIS_URL, log_path=log_path, process=process
+        prefix=prefix, broker_url=services.REDIS_URL, log_path=log_path, process=process
     )
     deadline = time.monotonic() + 60
     while "ready." not in handle.log():
@@ -136,21 +149,31 @@ def celery_worker_process(
             pytest.fail("el worker de Celery no arrancó:\n" + handle.log()[-3000:])
         time.sleep(0.2)
 
-    saved = {k: app.conf[k] for k in ("broker_url", "task_always_eager", "task_default_queue")}
-    app.conf.update(
-        broker_url=services.REDIS_URL, task_always_eager=False, task_default_queue=queue
+    saved = reconfigure_celery(
+        broker_url=services.REDIS_URL,
+        task_always_eager=False,
+        broker_transport_options={**app.conf.broker_transport_options, "global_keyprefix": prefix},
     )
-    app.close()  # drop any pooled connection built for the old broker
     try:
         yield handle
     finally:
-        app.conf.update(saved)
-        app.close()
+        reconfigure_celery(**saved)
         process.terminate()
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture
+def dead_broker() -> Iterator[None]:
+    """Point the Celery app at a broker nobody listens on (a real refused connection, not
+    a mock): tasks cannot be queued while this fixture is active."""
+    saved = reconfigure_celery(broker_url="redis://127.0.0.1:9/0", task_always_eager=False)
+    try:
+        yield
+    finally:
+        reconfigure_celery(**saved)
 
 
 def wait_for(condition, *, timeout: float = 30, interval: float = 0.2, message: str = "") -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,126 @@
+"""Shared mechanics: e-mail outbox, batch-job lock, exports, charts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.template import Context, Template
+from django.utils import timezone
+
+from core import batch
+from core.email import correo_enviar
+from core.export import tabla_respuesta
+from core.models import Correo, TrabajoLote
+from core.tasks import correos_pendientes_reenviar
+
+pytestmark = pytest.mark.django_db
+
+
+def test_email_is_stored_then_sent_after_commit(django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    with django_capture_on_commit_callbacks(execute=True):
+        correo = correo_enviar(
+            para=["ana@correo.test"],
+            asunto="Prueba",
+            plantilla="prueba",
+            contexto={"nombre": "Ana"},
+        )
+        assert correo is not None and not mail.outbox
+    assert len(mail.outbox) == 1
+    assert "Estimado/a Ana" in mail.outbox[0].body and "no responda" in mail.outbox[0].body
+    correo.refresh_from_db()
+    assert correo.estado == Correo.Estado.ENVIADO
+
+
+def test_email_rolled_back_with_its_transaction_is_never_sent(
+    django_capture_on_commit_callbacks,
+) -> None:  # type: ignore[no-untyped-def]
+    from django.db import transaction
+
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        correo_enviar(para=["ana@correo.test"], asunto="Prueba", plantilla="prueba")
+        raise RuntimeError
+    assert not mail.outbox and not Correo.objects.exists()
+
+
+def test_email_queued_while_broker_down_is_sent_by_the_sweep(
+    django_capture_on_commit_callbacks, request
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import reconfigure_celery
+
+    request.getfixturevalue("dead_broker")
+    with django_capture_on_commit_callbacks(execute=True):
+        correo = correo_enviar(para=["ana@correo.test"], asunto="Prueba", plantilla="prueba")
+    assert correo is not None and not mail.outbox
+    reconfigure_celery(task_always_eager=True)  # the broker is back (in-process here)
+    Correo.objects.filter(pk=correo.pk).update(creado_en=timezone.now() - dt.timedelta(minutes=10))
+    assert correos_pendientes_reenviar() == 1
+    assert len(mail.outbox) == 1
+    assert correos_pendientes_reenviar() == 0
+
+
+def test_only_one_run_of_a_batch_job_at_a_time() -> None:
+    with batch.lote("generar_prueba") as lote:
+        lote.set_total(3)
+        with pytest.raises(batch.LoteEnCurso, match="en curso"), batch.lote("generar_prueba"):
+            pass
+        lote.advance(3)
+        lote.count("creados", 3)
+    fila = TrabajoLote.objects.get(nombre="generar_prueba")
+    assert fila.estado == TrabajoLote.Estado.TERMINADO and fila.procesados == 3
+    assert fila.resumen == {"creados": 3}
+    with batch.lote("generar_prueba"):  # the lock is free again
+        pass
+
+
+def test_a_crashed_run_is_recorded_and_a_stale_one_is_taken_over() -> None:
+    with pytest.raises(ValueError), batch.lote("con_error"):
+        raise ValueError("dato malo")
+    assert TrabajoLote.objects.get(nombre="con_error").error == "ValueError: dato malo"
+    colgado = TrabajoLote.objects.create(
+        nombre="colgado", latido_en=timezone.now() - dt.timedelta(hours=2)
+    )
+    with batch.lote("colgado"):
+        pass
+    colgado.refresh_from_db()
+    assert colgado.estado == TrabajoLote.Estado.FALLIDO and "Abandonado" in colgado.error
+
+
+def test_csv_export_neutralises_formulas_and_keeps_accents() -> None:
+    response = tabla_respuesta(
+        nombre="mora", encabezados=["Razón social", "Total"], filas=[["=HYPERLINK()", 5]]
+    )
+    body = b"".join(response.streaming_content).decode("utf-8")  # type: ignore[union-attr]
+    assert body.startswith("\ufeffRazón social,Total")
+    assert "'=HYPERLINK()" in body
+    assert response["Content-Disposition"] == 'attachment; filename="mora.csv"'
+
+
+def test_xlsx_export_opens() -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    response = tabla_respuesta(nombre="mora", encabezados=["A"], filas=[[1], [2]], formato="xlsx")
+    libro = load_workbook(io.BytesIO(response.content))
+    assert [c.value for c in libro.active["A"]] == ["A", 1, 2]
+
+
+def test_bar_chart_is_an_accessible_svg_with_its_data_table() -> None:
+    html = Template(
+        "{% load charts %}{% bar_chart series title='Atenciones' legend='Quejas|Atenciones' %}"
+    ).render(Context({"series": [("2025-01", 2, 93), ("2025-02", 3, 70)]}))
+    assert 'role="img"' in html and "<title>Atenciones</title>" in html
+    assert (
+        html.count('class="bar"') == 3 and html.count('class="bar-alt"') == 3
+    )  # 2 bars + legend each
+    assert '<th scope="row">2025-02</th>' in html
+    empty = Template("{% load charts %}{% bar_chart series title='x' %}").render(
+        Context({"series": []})
+    )
+    assert "No hay datos" in empty
