@@ -44,7 +44,7 @@ pytest: $(STAMP)
 
 ## worker / beat: a real Celery worker and scheduler (needs CELERY_BROKER_URL)
 worker: $(STAMP)
-	$(VENV)/bin/celery -A ventanilla worker --loglevel INFO --concurrency 2
+	$(VENV)/bin/celery -A ventanilla worker --loglevel INFO --concurrency 2 -Q ventanilla,correo,documentos,lotes
 
 beat: $(STAMP)
 	$(VENV)/bin/celery -A ventanilla beat --loglevel INFO --schedule var/celerybeat-schedule

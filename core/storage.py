@@ -8,12 +8,35 @@ import secrets
 from pathlib import PurePosixPath
 from typing import IO
 
+from typing import cast
+
 from django.core.files.storage import Storage, storages
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import FileResponse
+from django.utils.functional import LazyObject, empty
+
+
+class _PrivateStorage(LazyObject):
+    """Resolves the "private" alias of STORAGES when first used and again after the
+    setting changes. FileFields evaluate their storage callable once, at import; through
+    this proxy they still follow the configured backend (file system, S3)."""
+
+    def _setup(self) -> None:
+        self._wrapped = storages["private"]
+
+
+_private = _PrivateStorage()
+
+
+@receiver(setting_changed)
+def _reset_private_storage(*, setting: str, **kwargs: object) -> None:
+    if setting == "STORAGES":
+        _private._wrapped = empty
 
 
 def private_storage() -> Storage:
-    return storages["private"]
+    return cast(Storage, _private)
 
 
 def generated_name(prefix: str, extension: str) -> str:

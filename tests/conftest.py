@@ -124,6 +124,8 @@ def celery_worker_process(
                 "-A",
                 "ventanilla",
                 "worker",
+                "-Q",
+                ",".join(settings.CELERY_WORKER_QUEUES),
                 "--pool",
                 "solo",
                 "--loglevel",

@@ -115,6 +115,11 @@ _db["TEST"] = {
         default="test_ventanilla_" + hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:8],
     )
 }
+# Optional read replica for reports and dashboards (core.db.reporting_alias()).
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db_url("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = _db.get("CONN_MAX_AGE", 0)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (rate limits, parameters, calendar) -----------------------------------------
@@ -184,6 +189,25 @@ STORAGES = {
         ),
     },
 }
+if env.str("AWS_STORAGE_BUCKET_NAME", default=""):
+    # S3-compatible object storage for uploads and generated PDFs (docs/deploy.md). The
+    # bucket stays private: objects are written with a private ACL and reach people only
+    # through the portal's permission-checked views, which stream them.
+    _s3 = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "location": env.str("AWS_LOCATION", default="privado"),
+        },
+    }
+    STORAGES["default"] = STORAGES["private"] = _s3
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # Uploads above this size go to a temporary file instead of memory.
@@ -210,7 +234,15 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="ventanilla")
+CELERY_TASK_DEFAULT_QUEUE = "ventanilla"
+# Queues per kind of work (docs/deploy.md), routed here and only here. "ventanilla":
+# routing and receipts, latency-sensitive (the default); "correo": e-mail delivery;
+# "documentos": PDF generation; "lotes": batch jobs. A development worker consumes all.
+CELERY_WORKER_QUEUES = ["ventanilla", "correo", "documentos", "lotes"]
+CELERY_TASK_ROUTES = {
+    "core.tasks.correo_*": {"queue": "correo"},
+    "core.tasks.feriados_*": {"queue": "lotes"},
+}
 CELERY_TIMEZONE = TIME_ZONE
 # A request must never hang on a dead broker: one quick attempt, then the row waits
 # for the periodic sweep.
