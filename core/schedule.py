@@ -12,6 +12,10 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "core.tasks.feriados_nacionales_cargar",
         "schedule": crontab(minute=0, hour=3, day_of_month=1, month_of_year=12),
     },
+    "limpieza-diaria": {
+        "task": "core.tasks.limpieza_diaria",
+        "schedule": crontab(minute=30, hour=2),
+    },
     "reenviar-correos-pendientes": {
         "task": "core.tasks.correos_pendientes_reenviar",
         "schedule": crontab(minute="*/5"),

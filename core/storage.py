@@ -1,14 +1,12 @@
 """Private file storage: uploaded documents and generated PDFs. It has no public URL;
-files reach people only through views that check permission (core.views.serve_private)."""
+files reach people only through views that check permission (private_file_response)."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
 from pathlib import PurePosixPath
-from typing import IO
-
-from typing import cast
+from typing import IO, cast
 
 from django.core.files.storage import Storage, storages
 from django.core.signals import setting_changed
@@ -32,7 +30,7 @@ _private = _PrivateStorage()
 @receiver(setting_changed)
 def _reset_private_storage(*, setting: str, **kwargs: object) -> None:
     if setting == "STORAGES":
-        _private._wrapped = empty
+        _private._wrapped = empty  # type: ignore[assignment]
 
 
 def private_storage() -> Storage:

@@ -31,6 +31,14 @@ def correo_enviar_task(correo_id: int) -> bool:
 
 
 @shared_task(acks_late=True)
+def limpieza_diaria() -> dict[str, int]:
+    """Retention cleanup: expired sessions, old lockout records, orphaned files."""
+    from core.cleanup import expired_data_delete
+
+    return expired_data_delete()
+
+
+@shared_task(acks_late=True)
 def correos_pendientes_reenviar() -> int:
     """Sweep: e-mails still PENDIENTE a few minutes after being queued (broker was down,
     worker died) are queued again. Delivery is idempotent, so a duplicate is harmless."""

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -9,6 +9,12 @@ from django_ratelimit.decorators import ratelimit
 
 from core.models import DocumentoVerificable
 from core.services import verification_code_is_well_formed
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -242,6 +242,7 @@ CELERY_WORKER_QUEUES = ["ventanilla", "correo", "documentos", "lotes"]
 CELERY_TASK_ROUTES = {
     "core.tasks.correo_*": {"queue": "correo"},
     "core.tasks.feriados_*": {"queue": "lotes"},
+    "core.tasks.limpieza_*": {"queue": "lotes"},
 }
 CELERY_TIMEZONE = TIME_ZONE
 # A request must never hang on a dead broker: one quick attempt, then the row waits

@@ -27,7 +27,12 @@ def _db_url(name: str) -> str:
 
 def _run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        list(args), cwd=BASE_DIR, env={**os.environ, **env}, capture_output=True, text=True, timeout=300
+        list(args),
+        cwd=BASE_DIR,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -62,7 +67,9 @@ def test_backup_and_restore_round_trip(tmp_path: Path, scratch_databases: list[s
     env2 = {"DATABASE_URL": _db_url(destino), "PRIVATE_MEDIA_ROOT": str(restored_media)}
     restore = _run("scripts/restore.sh", str(carpeta), **env2)
     assert restore.returncode == 0, restore.stderr
-    assert (restored_media / "solicitudes" / "ab" / "carta.pdf").read_bytes() == b"%PDF-1.4 carta firmada"
+    assert (
+        restored_media / "solicitudes" / "ab" / "carta.pdf"
+    ).read_bytes() == b"%PDF-1.4 carta firmada"
     with psycopg.connect(_db_url(destino)) as conn:
         assert conn.execute("select count(*) from cartera_empleador").fetchone()[0] == 15
         assert conn.execute("select count(*) from core_provincia").fetchone()[0] == 24
@@ -75,7 +82,9 @@ def test_restore_refuses_a_damaged_backup(tmp_path: Path, scratch_databases: lis
     origen, destino = scratch_databases
     env = {"DATABASE_URL": _db_url(origen), "PRIVATE_MEDIA_ROOT": str(tmp_path / "p")}
     _run(sys.executable, "manage.py", "migrate", "-v0", **env)
-    carpeta = Path(_run("scripts/backup.sh", str(tmp_path / "r"), **env).stdout.strip().splitlines()[-1])
+    carpeta = Path(
+        _run("scripts/backup.sh", str(tmp_path / "r"), **env).stdout.strip().splitlines()[-1]
+    )
     with open(carpeta / "base.dump", "ab") as handle:
         handle.write(b"\x00basura")
     result = _run("scripts/restore.sh", str(carpeta), DATABASE_URL=_db_url(destino))

@@ -51,7 +51,10 @@ def s3_storage(s3_server: str, settings):  # type: ignore[no-untyped-def]
     import boto3
 
     client = boto3.client(
-        "s3", endpoint_url=s3_server, aws_access_key_id="prueba", aws_secret_access_key="prueba",
+        "s3",
+        endpoint_url=s3_server,
+        aws_access_key_id="prueba",
+        aws_secret_access_key="prueba",
         region_name="us-east-1",
     )
     bucket = f"ventanilla-{time.monotonic_ns()}"
@@ -75,7 +78,9 @@ def s3_storage(s3_server: str, settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.django_db
-def test_generated_pdf_is_stored_privately_in_the_bucket_and_served_by_the_portal(s3_storage, client) -> None:  # type: ignore[no-untyped-def]
+def test_generated_pdf_is_stored_privately_in_the_bucket_and_served_by_the_portal(
+    s3_storage, client
+) -> None:  # type: ignore[no-untyped-def]
     s3, bucket = s3_storage
     pdf = b"%PDF-1.4\n% prueba\n"
     doc = documento_verificable_emitir(
@@ -89,6 +94,8 @@ def test_generated_pdf_is_stored_privately_in_the_bucket_and_served_by_the_porta
 
     from core.storage import private_file_response
 
-    response = private_file_response(doc.archivo.name, download_name="r.pdf", content_type="application/pdf")
+    response = private_file_response(
+        doc.archivo.name, download_name="r.pdf", content_type="application/pdf"
+    )
     assert b"".join(response.streaming_content) == pdf
     assert response["Content-Disposition"].startswith("attachment")
