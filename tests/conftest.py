@@ -228,6 +228,36 @@ def page(browser, live_server) -> Iterator[object]:  # type: ignore[no-untyped-d
     context.close()
 
 
+AXE_JS = BASE_DIR / "tests" / "vendor" / "axe.min.js"
+
+
+@pytest.fixture
+def axe():  # type: ignore[no-untyped-def]
+    """Run axe-core (WCAG 2.1 A/AA rules) on the page as it is now; returns the serious and
+    critical violations as readable strings (empty when the page passes)."""
+
+    def check(page, *, context: str = "") -> list[str]:  # type: ignore[no-untyped-def]
+        # Evaluated through the DevTools protocol: the page's CSP (no inline script) stays on.
+        page.evaluate(AXE_JS.read_text() + "\n;0")
+        result = page.evaluate(
+            """async () => await axe.run(document, {
+                runOnly: {type: 'tag',
+                          values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']},
+                resultTypes: ['violations']})"""
+        )
+        found = []
+        for violation in result["violations"]:
+            if violation["impact"] in {"serious", "critical"}:
+                targets = ", ".join(str(n["target"]) for n in violation["nodes"][:5])
+                found.append(
+                    f"{context or page.url}: [{violation['impact']}] {violation['id']}: "
+                    f"{violation['help']} → {targets}"
+                )
+        return found
+
+    return check
+
+
 SCREENSHOTS = Path(os.environ.get("SCREENSHOTS_DIR", BASE_DIR / "var" / "screenshots"))
 
 
