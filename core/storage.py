@@ -6,14 +6,57 @@ from __future__ import annotations
 import hashlib
 import secrets
 from pathlib import PurePosixPath
-from typing import IO
+from typing import IO, Any
 
+from django.core.files import File
 from django.core.files.storage import Storage, storages
 from django.http import FileResponse
 
 
+class _PrivateStorage(Storage):
+    """The "private" storage of settings.STORAGES, looked up at each use. Model fields
+    take their storage once, at import; delegating keeps them on the configured backend
+    even when STORAGES changes afterwards (each test gets its own folder)."""
+
+    def _target(self) -> Storage:
+        return storages["private"]
+
+    def open(self, name: str, mode: str = "rb") -> File:
+        return self._target().open(name, mode)
+
+    def save(self, name: str | None, content: IO[Any], max_length: int | None = None) -> str:
+        return self._target().save(name, content, max_length=max_length)
+
+    def delete(self, name: str) -> None:
+        self._target().delete(name)
+
+    def exists(self, name: str) -> bool:
+        return self._target().exists(name)
+
+    def size(self, name: str) -> int:
+        return self._target().size(name)
+
+    def path(self, name: str) -> str:
+        return self._target().path(name)
+
+    def listdir(self, path: str) -> tuple[list[str], list[str]]:
+        return self._target().listdir(path)
+
+    def url(self, name: str | None) -> str:
+        return self._target().url(name)
+
+    def generate_filename(self, filename: str) -> str:
+        return self._target().generate_filename(filename)
+
+    def get_available_name(self, name: str, max_length: int | None = None) -> str:
+        return self._target().get_available_name(name, max_length=max_length)
+
+
+_PRIVATE = _PrivateStorage()
+
+
 def private_storage() -> Storage:
-    return storages["private"]
+    return _PRIVATE
 
 
 def generated_name(prefix: str, extension: str) -> str:
