@@ -4,6 +4,7 @@ files reach people only through views that check permission (core.views.serve_pr
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
 from pathlib import PurePosixPath
 from typing import IO, Any
@@ -45,7 +46,7 @@ class _PrivateStorage(Storage):
     def url(self, name: str | None) -> str:
         return self._target().url(name)
 
-    def generate_filename(self, filename: str) -> str:
+    def generate_filename(self, filename: str | os.PathLike[str]) -> str:
         return self._target().generate_filename(filename)
 
     def get_available_name(self, name: str, max_length: int | None = None) -> str:
