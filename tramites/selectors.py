@@ -20,7 +20,6 @@ from tramites.models import (
     DocumentoSolicitud,
     EstadisticaHistorica,
     HistorialSolicitud,
-    Pregunta,
     Queja,
     Requisito,
     Solicitud,
@@ -65,12 +64,11 @@ DIRIGIDO_A = DIRIGIDO_A_CHOICES
 
 
 def tramite_detalle(*, slug: str) -> Tramite | None:
-    """A published trámite with its channels, questions and requisites (4 queries)."""
+    """A published trámite with its channels and requisites (3 queries)."""
     return (
         Tramite.objects.filter(slug=slug, activo=True)
         .prefetch_related(
             Prefetch("canales", queryset=CanalTramite.objects.order_by("orden")),
-            Prefetch("preguntas", queryset=Pregunta.objects.order_by("orden")),
             Prefetch("requisitos", queryset=Requisito.objects.order_by("orden")),
         )
         .first()

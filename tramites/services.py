@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from core import calendar
@@ -520,23 +520,23 @@ def solicitud_enrutar(*, solicitud_id: int) -> bool:
         if solicitud is None or solicitud.estado != Estado.RECIBIDA:
             return False
         regla, unidad = unidad_para(tramite=solicitud.tramite, provincia_id=solicitud.provincia_id)
-        if unidad is None:
+        if unidad is not None:
             Solicitud.objects.filter(pk=solicitud.pk).update(
-                enrutamiento_intentos=solicitud.enrutamiento_intentos + 1,
-                enrutamiento_error="Ninguna regla de enrutamiento encontró una unidad activa.",
+                enrutamiento_intentos=F("enrutamiento_intentos") + 1
             )
-            raise LookupError(f"Sin unidad para la solicitud {solicitud.numero}.")
-        Solicitud.objects.filter(pk=solicitud.pk).update(
-            enrutamiento_intentos=solicitud.enrutamiento_intentos + 1
-        )
-        solicitud_transicion(
-            solicitud=solicitud,
-            a=Estado.ASIGNADA,
-            unidad=unidad,
-            regla=regla,
-            nota_publica=f"Asignada a {unidad.nombre}.",
-        )
-    return True
+            solicitud_transicion(
+                solicitud=solicitud,
+                a=Estado.ASIGNADA,
+                unidad=unidad,
+                regla=regla,
+                nota_publica=f"Asignada a {unidad.nombre}.",
+            )
+            return True
+    Solicitud.objects.filter(pk=solicitud_id).update(
+        enrutamiento_intentos=F("enrutamiento_intentos") + 1,
+        enrutamiento_error="Ninguna regla de enrutamiento encontró una unidad activa.",
+    )
+    raise LookupError(f"Sin unidad para la solicitud {solicitud.numero}.")
 
 
 def solicitud_enrutamiento_fallido(*, solicitud_id: int, error: str) -> None:
