@@ -16,7 +16,7 @@ from django.utils.html import format_html, format_html_join
 
 from core.admin import ReadOnlyAdminMixin, ScopedAdminMixin
 from core.queue import send_now
-from tramites import condiciones
+from tramites import condiciones, services
 from tramites.forms import CAMPOS_FIJOS
 from tramites.models import (
     CanalTramite,
@@ -167,6 +167,14 @@ class TramiteAdmin(admin.ModelAdmin):
             },
         ),
     ]
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        services.catalogo_cambiado()
+
+    def delete_model(self, request: HttpRequest, obj: Tramite) -> None:
+        super().delete_model(request, obj)
+        services.catalogo_cambiado()
 
 
 @admin.register(ReglaEnrutamiento)

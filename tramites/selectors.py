@@ -19,7 +19,6 @@ from tramites.models import (
     CanalTramite,
     DocumentoSolicitud,
     EstadisticaHistorica,
-    HistorialSolicitud,
     Queja,
     Requisito,
     Solicitud,
@@ -61,6 +60,19 @@ def _sin_tildes(texto: str) -> str:
 
 
 DIRIGIDO_A = DIRIGIDO_A_CHOICES
+
+
+_VERSION_CATALOGO = "tramites:catalogo:version"
+
+
+def catalogo_version() -> int:
+    """Bumped by services.catalogo_cambiado() whenever staff edit the catalogue; part of
+    the key of every cached catalogue page."""
+    return cache.get_or_set(_VERSION_CATALOGO, 1, timeout=None) or 1
+
+
+def pagina_tramite_clave(slug: str) -> str:
+    return f"tramites:pagina:{catalogo_version()}:{slug}"
 
 
 def tramite_detalle(*, slug: str) -> Tramite | None:
@@ -144,7 +156,17 @@ def solicitud_por_credenciales(*, numero: str, identificacion: str) -> Solicitud
     numero = numero.strip().upper()
     identificacion = identificacion.strip().upper()
     solicitud = (
-        Solicitud.objects.select_related("tramite", "provincia", "unidad", "acuse")
+        Solicitud.objects.select_related("tramite", "provincia", "unidad")
+        .only(
+            "numero",
+            "estado",
+            "solicitante_identificacion",
+            "pendiente_solicitante",
+            "acuse_id",
+            "tramite__nombre",
+            "provincia__nombre",
+            "unidad__nombre",
+        )
         .filter(numero=numero)
         .first()
     )
@@ -153,15 +175,28 @@ def solicitud_por_credenciales(*, numero: str, identificacion: str) -> Solicitud
     return solicitud if solicitud is not None and coincide else None
 
 
-def historial_publico(solicitud: Solicitud) -> QuerySet[HistorialSolicitud]:
-    return (
-        solicitud.historial.filter(publico=True)
-        .select_related("unidad")
+@dataclass(frozen=True)
+class Movimiento:
+    creado_en: Any
+    estado: str
+    nota_publica: str
+
+
+def historial_publico(solicitud: Solicitud) -> list[Movimiento]:
+    """The public timeline of a request, oldest first, with the states' labels."""
+    etiquetas = dict(Solicitud.Estado.choices)
+    return [
+        Movimiento(creado_en, str(etiquetas.get(estado, estado)), nota)
+        for creado_en, estado, nota in solicitud.historial.filter(publico=True)
         .order_by("creado_en", "id")
-    )
+        .values_list("creado_en", "estado", "nota_publica")
+    ]
 
 
 def documentos_resultado(solicitud: Solicitud) -> QuerySet[DocumentoSolicitud]:
+    """Result documents: issued only when a request is resolved (no query otherwise)."""
+    if solicitud.estado not in {Solicitud.Estado.ATENDIDA, Solicitud.Estado.NEGADA}:
+        return DocumentoSolicitud.objects.none()
     return solicitud.documentos.filter(origen=DocumentoSolicitud.Origen.RESULTADO).order_by(
         "creado_en"
     )

@@ -219,6 +219,23 @@ def autorizacion_terceros_vigente(
     return True
 
 
+# --- Catalogue ---------------------------------------------------------------------------
+
+
+def catalogo_cambiado() -> None:
+    """Call after staff change the catalogue (the admin does): cached catalogue pages
+    are dropped once the change commits."""
+    from django.core.cache import cache
+
+    def bump() -> None:
+        try:
+            cache.incr("tramites:catalogo:version")
+        except ValueError:
+            cache.set("tramites:catalogo:version", 2, timeout=None)
+
+    transaction.on_commit(bump)
+
+
 # --- Filing -----------------------------------------------------------------------------
 
 

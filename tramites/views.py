@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -50,7 +52,26 @@ def catalogo(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _visitante_sin_estado(request: HttpRequest) -> bool:
+    """A visitor without session or pending messages sees the same page as everyone."""
+    return not (settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES)
+
+
 def detalle(request: HttpRequest, slug: str) -> HttpResponse:
+    """A catalogue page. Public and identical for every anonymous visitor, so it is
+    served from the cache (dropped when staff edit the catalogue; the transparency
+    figures in it are minutes old at most)."""
+    clave = selectors.pagina_tramite_clave(slug)
+    cacheable = _visitante_sin_estado(request)
+    if cacheable and (guardada := cache.get(clave)) is not None:
+        return HttpResponse(guardada)
+    response = _detalle(request, slug)
+    if cacheable:
+        cache.set(clave, response.content, selectors.TRANSPARENCIA_CACHE_SEGUNDOS)
+    return response
+
+
+def _detalle(request: HttpRequest, slug: str) -> HttpResponse:
     tramite = selectors.tramite_detalle(slug=slug)
     if tramite is None:
         raise Http404("Trámite no encontrado")
@@ -240,7 +261,7 @@ def consulta(request: HttpRequest) -> HttpResponse:
         contexto.update(
             {
                 "solicitud": solicitud,
-                "historial": list(selectors.historial_publico(solicitud)),
+                "historial": selectors.historial_publico(solicitud),
                 "resultados": list(selectors.documentos_resultado(solicitud)),
                 "descripcion": services.DESCRIPCION_PUBLICA[solicitud.estado],
                 "credenciales": form.cleaned_data,

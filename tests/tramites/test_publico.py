@@ -236,3 +236,19 @@ def test_a_complaint_is_tied_to_a_request_by_its_credentials(client: Client) -> 
     from core.models import Correo
 
     assert Correo.objects.filter(evento="tramites.queja", para=[solicitud.email]).exists()
+
+
+def test_catalogue_pages_are_cached_until_staff_change_the_catalogue(
+    client: Client, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    from tramites.models import Tramite
+
+    url = "/tramites/anulacion-titulo-credito/"
+    assert "Anulación de título de crédito" in client.get(url).content.decode()
+    Tramite.objects.filter(slug="anulacion-titulo-credito").update(
+        nombre="Anulación de títulos de crédito"
+    )
+    assert "Anulación de título de crédito" in client.get(url).content.decode()  # cached
+    with django_capture_on_commit_callbacks(execute=True):
+        services.catalogo_cambiado()  # what the admin calls after saving
+    assert "Anulación de títulos de crédito" in client.get(url).content.decode()
