@@ -163,6 +163,7 @@ def solicitud_por_credenciales(*, numero: str, identificacion: str) -> Solicitud
             "solicitante_identificacion",
             "pendiente_solicitante",
             "acuse_id",
+            "actualizado_en",
             "tramite__nombre",
             "provincia__nombre",
             "unidad__nombre",

@@ -594,6 +594,7 @@ def documento_agregar(
     )
     try:
         with transaction.atomic():
+            Solicitud.objects.filter(pk=solicitud.pk).update(actualizado_en=timezone.now())
             return DocumentoSolicitud.objects.create(
                 solicitud=solicitud,
                 requisito=requisito,

@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -257,6 +258,16 @@ def consulta(request: HttpRequest) -> HttpResponse:
         )
         no_encontrada = solicitud is None
     contexto: dict[str, Any] = {"form": form, "no_encontrada": no_encontrada}
+    clave = ""
+    if solicitud is not None and _visitante_sin_estado(request):
+        # The status page of a request is the same for everyone holding its credentials
+        # until the request changes (every change moves `actualizado_en`).
+        clave = (
+            f"tramites:consulta:{selectors.catalogo_version()}:{solicitud.pk}:"
+            f"{solicitud.actualizado_en.timestamp()}"
+        )
+        if (guardada := cache.get(clave)) is not None:
+            return HttpResponse(guardada)
     if solicitud is not None:
         contexto.update(
             {
@@ -267,21 +278,27 @@ def consulta(request: HttpRequest) -> HttpResponse:
                 "credenciales": form.cleaned_data,
             }
         )
-    return render(
+    response = render(
         request,
         "tramites/consulta.html",
         contexto,
         status=404 if no_encontrada else 200,
     )
+    if clave:
+        cache.set(clave, response.content, selectors.TRANSPARENCIA_CACHE_SEGUNDOS)
+    return response
 
 
 @never_cache
+@csrf_exempt
 @require_POST
 @ratelimit(key="ip", rate=CONSULTA_RATE_IP, block=True)
 @ratelimit(key="post:numero", rate=CONSULTA_RATE_NUMERO, block=True)
 def consulta_documento(request: HttpRequest, documento_id: int) -> FileResponse:
     """Download of the result document (or the acuse, id 0) by the filer: checks the
-    same credentials as /consulta/."""
+    same credentials as /consulta/. It changes nothing and a forged cross-site request
+    would need the credentials anyway, so it takes no CSRF token (which keeps the status
+    page free of per-visitor content, and cacheable)."""
     form = ConsultaForm(request.POST)
     if not form.is_valid():
         raise Http404("Documento no encontrado")
