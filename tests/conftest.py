@@ -36,6 +36,43 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.django_db(**kwargs), append=False)
 
 
+_SERIALIZED: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None) -> None:
+    """Keep the reference data snapshot that serialized rollback restores. Django stores
+    it on the connection object, and connections are context-local: once Playwright's
+    sync API has run (browser tests), later tests may get a fresh connection object
+    without it, and their serialized rollback would silently restore nothing."""
+    from django.db import connections
+
+    for alias in connections:
+        contenido = getattr(connections[alias], "_test_serialized_contents", None)
+        if contenido is not None:
+            _SERIALIZED[alias] = contenido
+
+
+def _restore_serialized_contents() -> None:
+    if not _SERIALIZED:
+        return
+    from django.db import connections
+
+    for alias, contenido in _SERIALIZED.items():
+        if not hasattr(connections[alias], "_test_serialized_contents"):
+            connections[alias]._test_serialized_contents = contenido
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    _restore_serialized_contents()  # restored before the test…
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    _restore_serialized_contents()  # …and its flush must not re-run post_migrate
+
+
 @pytest.fixture(autouse=True)
 def _isolated_state(tmp_path: Path, settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
     """Each test: an empty cache (rate limits, parameters, calendar) and private files in

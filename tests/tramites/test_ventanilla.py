@@ -373,13 +373,13 @@ def test_a_logged_in_employer_sees_the_precheck_and_chooses_its_measures(
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_fifty_concurrent_submissions_get_fifty_gap_free_numbers() -> None:
+    from core.models import Provincia
     from tramites import services
     from tramites.models import Tramite
 
     tramite = Tramite.objects.get(slug=LEVANTAMIENTO)
     hipotecas = requisito(LEVANTAMIENTO, "Certificado de hipotecas y gravámenes")
     carta = requisito(LEVANTAMIENTO, "Solicitud de levantamiento de medidas cautelares")
-    from core.models import Provincia
     from core.uploads import validate_upload
 
     provincia = Provincia.objects.get(pk="17")
