@@ -190,11 +190,23 @@ def main() -> None:
         # -- 2. Queries per page ------------------------------------------------------------
         print("\n== consultas SQL por página (Django test client, datos del benchmark)")
         cliente = Client(REMOTE_ADDR="127.0.0.1")
+        from django.core.cache import cache
+
         for s in Tramite.objects.values_list("slug", flat=True)[:5]:
-            cliente.get(f"/tramites/{s}/")
+            cache.clear()
             with CaptureQueriesContext(connection) as q:
                 assert cliente.get(f"/tramites/{s}/").status_code == 200
-            print(f"   /tramites/{s}/: {len(q)} consultas")
+            sin_cache = len(q)
+            cache.delete(f"tramites:pagina:1:{s}")  # keep the transparency figures cached
+            with CaptureQueriesContext(connection) as q:
+                cliente.get(f"/tramites/{s}/")
+            con_cifras = len(q)
+            with CaptureQueriesContext(connection) as q:
+                cliente.get(f"/tramites/{s}/")
+            print(
+                f"   /tramites/{s}/: {sin_cache} consultas sin caché, {con_cifras} con las "
+                f"cifras de transparencia en caché, {len(q)} con la página en caché"
+            )
         for numero, ident in random.sample(credenciales, 4):
             with CaptureQueriesContext(connection) as q:
                 r = cliente.post(
@@ -296,12 +308,12 @@ def main() -> None:
 
             return hacer
 
-        def post_consulta(path: str):  # type: ignore[no-untyped-def]
+        def post_consulta(path: str, distintas: int | None = None):  # type: ignore[no-untyped-def]
             def hacer(cliente: Cliente, arg):  # type: ignore[no-untyped-def]
                 if arg is None:
                     return csrf(cliente, "/consulta/")
                 tok, i = arg
-                numero, ident = credenciales[i % len(credenciales)]
+                numero, ident = credenciales[i % (distintas or len(credenciales))]
                 body = urllib.parse.urlencode(
                     {"csrfmiddlewaretoken": tok, "numero": numero, "identificacion": ident}
                 ).encode()
@@ -327,9 +339,14 @@ def main() -> None:
         for nombre, real, bare in (
             (f"GET /tramites/{slug}/", get(f"/tramites/{slug}/"), get("/bench/bare/detalle/")),
             (
-                "POST /consulta/ (credenciales válidas)",
+                "POST /consulta/ (credenciales válidas, cada consulta de otra solicitud)",
                 post_consulta("/consulta/"),
                 post_consulta("/bench/bare/consulta/"),
+            ),
+            (
+                "POST /consulta/ (100 solicitudes consultadas una y otra vez)",
+                post_consulta("/consulta/", distintas=100),
+                post_consulta("/bench/bare/consulta/", distintas=100),
             ),
         ):
             rps_bare = carga(port, bare, args.requests)

@@ -463,6 +463,12 @@ def _analizar_pdf(data: bytes, max_paginas: int) -> tuple[bytes, int] | _Rechazo
     from pypdf.generic import IndirectObject
 
     check = _deadline()
+    fin = data.rfind(b"%%EOF")
+    if fin < 0:
+        return _Rechazo("está incompleto o cortado (no tiene el final de un PDF).", "ilegible")
+    if len(data[fin + 5 :].strip(b" \t\r\n\x00\x0c")) > 0:
+        # A polyglot: something else (a ZIP, a script) rides after the document's end.
+        return _Rechazo("contiene datos ocultos después del final del documento.", "anexado")
     for match in _NOMBRE_RE.finditer(data):
         nombre = _nombre_decodificado(match.group(1))
         if nombre in _NOMBRES_CRUDOS:

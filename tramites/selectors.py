@@ -19,6 +19,7 @@ from tramites.models import (
     CanalTramite,
     DocumentoSolicitud,
     EstadisticaHistorica,
+    HistorialSolicitud,
     Queja,
     Requisito,
     Solicitud,
@@ -149,31 +150,66 @@ def _transparencia(*, tramite_id: int | None, meses: int) -> list[Mes]:
 # --- Public status ---------------------------------------------------------------------------
 
 
+def _coincide(solicitud_identificacion: str | None, identificacion: str) -> bool:
+    esperado = (solicitud_identificacion or "-" * 13).upper()
+    return hmac.compare_digest(esperado.encode(), identificacion.strip().upper().encode())
+
+
 def solicitud_por_credenciales(*, numero: str, identificacion: str) -> Solicitud | None:
     """The request with this tracking number filed by this identification, or None.
     One query whatever the input, and the identification is compared in constant time,
     so the answer (and its timing) does not tell a wrong number from a wrong ID."""
-    numero = numero.strip().upper()
-    identificacion = identificacion.strip().upper()
-    solicitud = (
-        Solicitud.objects.select_related("tramite", "provincia", "unidad")
-        .only(
+    solicitud = Solicitud.objects.filter(numero=numero.strip().upper()).first()
+    coincide = _coincide(
+        solicitud.solicitante_identificacion if solicitud else None, identificacion
+    )
+    return solicitud if solicitud is not None and coincide else None
+
+
+@dataclass(frozen=True)
+class EstadoPublico:
+    """What /consulta/ shows of a request (read in one query, no model instances)."""
+
+    pk: int
+    numero: str
+    estado: str
+    tramite: str
+    provincia: str
+    unidad: str | None
+    pendiente_solicitante: str
+    acuse_id: int | None
+    actualizado_en: Any
+
+    @property
+    def estado_display(self) -> str:
+        return str(dict(Solicitud.Estado.choices).get(self.estado, self.estado))
+
+    @property
+    def resuelta(self) -> bool:
+        return self.estado in {Solicitud.Estado.ATENDIDA, Solicitud.Estado.NEGADA}
+
+
+def estado_publico(*, numero: str, identificacion: str) -> EstadoPublico | None:
+    """The public status of the request with these credentials, or None (same single
+    query and constant-time comparison as solicitud_por_credenciales)."""
+    fila = (
+        Solicitud.objects.filter(numero=numero.strip().upper())
+        .values_list(
+            "solicitante_identificacion",
+            "pk",
             "numero",
             "estado",
-            "solicitante_identificacion",
-            "pendiente_solicitante",
-            "acuse_id",
-            "actualizado_en",
             "tramite__nombre",
             "provincia__nombre",
             "unidad__nombre",
+            "pendiente_solicitante",
+            "acuse_id",
+            "actualizado_en",
         )
-        .filter(numero=numero)
         .first()
     )
-    esperado = solicitud.solicitante_identificacion.upper() if solicitud else "-" * 13
-    coincide = hmac.compare_digest(esperado.encode(), identificacion.encode())
-    return solicitud if solicitud is not None and coincide else None
+    coincide = _coincide(fila[0] if fila else None, identificacion)
+    return EstadoPublico(*fila[1:]) if fila is not None and coincide else None
 
 
 @dataclass(frozen=True)
@@ -183,24 +219,26 @@ class Movimiento:
     nota_publica: str
 
 
-def historial_publico(solicitud: Solicitud) -> list[Movimiento]:
+def historial_publico(solicitud_id: int) -> list[Movimiento]:
     """The public timeline of a request, oldest first, with the states' labels."""
     etiquetas = dict(Solicitud.Estado.choices)
     return [
         Movimiento(creado_en, str(etiquetas.get(estado, estado)), nota)
-        for creado_en, estado, nota in solicitud.historial.filter(publico=True)
+        for creado_en, estado, nota in HistorialSolicitud.objects.filter(
+            solicitud_id=solicitud_id, publico=True
+        )
         .order_by("creado_en", "id")
         .values_list("creado_en", "estado", "nota_publica")
     ]
 
 
-def documentos_resultado(solicitud: Solicitud) -> QuerySet[DocumentoSolicitud]:
+def documentos_resultado(*, solicitud_id: int, estado: str) -> QuerySet[DocumentoSolicitud]:
     """Result documents: issued only when a request is resolved (no query otherwise)."""
-    if solicitud.estado not in {Solicitud.Estado.ATENDIDA, Solicitud.Estado.NEGADA}:
+    if estado not in {Solicitud.Estado.ATENDIDA, Solicitud.Estado.NEGADA}:
         return DocumentoSolicitud.objects.none()
-    return solicitud.documentos.filter(origen=DocumentoSolicitud.Origen.RESULTADO).order_by(
-        "creado_en"
-    )
+    return DocumentoSolicitud.objects.filter(
+        solicitud_id=solicitud_id, origen=DocumentoSolicitud.Origen.RESULTADO
+    ).order_by("creado_en")
 
 
 def documentos_presentados(solicitud: Solicitud) -> QuerySet[DocumentoSolicitud]:

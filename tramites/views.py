@@ -252,7 +252,7 @@ def consulta(request: HttpRequest) -> HttpResponse:
     solicitud = None
     no_encontrada = False
     if request.method == "POST" and form.is_valid():
-        solicitud = selectors.solicitud_por_credenciales(
+        solicitud = selectors.estado_publico(
             numero=form.cleaned_data["numero"],
             identificacion=form.cleaned_data["identificacion"],
         )
@@ -272,8 +272,12 @@ def consulta(request: HttpRequest) -> HttpResponse:
         contexto.update(
             {
                 "solicitud": solicitud,
-                "historial": selectors.historial_publico(solicitud),
-                "resultados": list(selectors.documentos_resultado(solicitud)),
+                "historial": selectors.historial_publico(solicitud.pk),
+                "resultados": list(
+                    selectors.documentos_resultado(
+                        solicitud_id=solicitud.pk, estado=solicitud.estado
+                    )
+                ),
                 "descripcion": services.DESCRIPCION_PUBLICA[solicitud.estado],
                 "credenciales": form.cleaned_data,
             }
@@ -315,7 +319,11 @@ def consulta_documento(request: HttpRequest, documento_id: int) -> FileResponse:
             download_name=f"acuse-{solicitud.numero}.pdf",
             content_type="application/pdf",
         )
-    documento = selectors.documentos_resultado(solicitud).filter(pk=documento_id).first()
+    documento = (
+        selectors.documentos_resultado(solicitud_id=solicitud.pk, estado=solicitud.estado)
+        .filter(pk=documento_id)
+        .first()
+    )
     if documento is None:
         raise Http404("Documento no encontrado")
     audit_log(

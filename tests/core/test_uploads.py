@@ -99,6 +99,15 @@ def test_pdfs_with_active_content_are_refused() -> None:
     assert "archivos incrustados" in _rechazo("adjunto.pdf", archivos.pdf_con_adjunto())
 
 
+def test_truncated_pdfs_and_pdfs_with_something_appended_are_refused() -> None:
+    bueno = archivos.pdf_bytes()
+    assert "incompleto o cortado" in _rechazo("cortado.pdf", bueno[: len(bueno) - 40])
+    zip_oculto = bueno + b"PK\x03\x04\x14\x00 archivo escondido"
+    assert "datos ocultos después del final" in _rechazo("poliglota.pdf", zip_oculto)
+    # Trailing line breaks or NUL padding from scanners are fine.
+    validate_upload(archivos.subido("ok.pdf", bueno + b"\r\n\x00\x00"), name_for_messages="x")
+
+
 def test_encrypted_corrupt_and_long_pdfs_are_refused() -> None:
     import datetime as dt
 
@@ -106,7 +115,9 @@ def test_encrypted_corrupt_and_long_pdfs_are_refused() -> None:
 
     parametro_set(clave="PDF_MAX_PAGINAS", valor=2, vigente_desde=dt.date(2020, 1, 1))
     assert "cifrado" in _rechazo("cifrado.pdf", archivos.pdf_cifrado())
-    assert "no es un PDF válido" in _rechazo("roto.pdf", b"%PDF-1.7\n" + b"\x00garbage" * 50)
+    assert "no es un PDF válido" in _rechazo(
+        "roto.pdf", b"%PDF-1.7\n" + b"\x00garbage" * 50 + b"\n%%EOF\n"
+    )
     assert "tiene 3 páginas; el máximo permitido es 2" in _rechazo(
         "largo.pdf", archivos.pdf_bytes(paginas=3)
     )
