@@ -35,12 +35,50 @@ _REFERENCIA_LECTURA = [
     "core.view_documentoverificable",
 ]
 
+# Ventanilla Virtual (tramites): staff read the catalogue and work the requests of their
+# scope; the national supervisor edits the catalogue and the routing rules.
+_TRAMITES_LECTURA = [
+    "tramites.view_tramite",
+    "tramites.view_canaltramite",
+    "tramites.view_pregunta",
+    "tramites.view_requisito",
+    "tramites.view_estadisticahistorica",
+    "tramites.view_reglaenrutamiento",
+    "tramites.view_solicitud",
+    "tramites.view_historialsolicitud",
+    "tramites.view_documentosolicitud",
+    "tramites.view_queja",
+]
+_TRAMITES_TRABAJO = [*_TRAMITES_LECTURA, "tramites.change_solicitud"]
+_TRAMITES_CATALOGO = [
+    f"tramites.{accion}_{modelo}"
+    for modelo in (
+        "tramite",
+        "canaltramite",
+        "pregunta",
+        "requisito",
+        "estadisticahistorica",
+        "reglaenrutamiento",
+    )
+    for accion in ("add", "change", "delete")
+]
+
 # role -> permissions "app_label.codename". Apps append their own entries here.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    ANALISTA_CARTERA: [*_REFERENCIA_LECTURA],
-    SECRETARIO_ABOGADO: [*_REFERENCIA_LECTURA],
-    JEFE_UNIDAD: [*_REFERENCIA_LECTURA, "core.add_feriado", "core.change_feriado"],
-    DIRECTOR_PROVINCIAL: [*_REFERENCIA_LECTURA, "core.add_feriado", "core.change_feriado"],
+    ANALISTA_CARTERA: [*_REFERENCIA_LECTURA, *_TRAMITES_TRABAJO],
+    SECRETARIO_ABOGADO: [*_REFERENCIA_LECTURA, *_TRAMITES_TRABAJO],
+    JEFE_UNIDAD: [
+        *_REFERENCIA_LECTURA,
+        "core.add_feriado",
+        "core.change_feriado",
+        *_TRAMITES_TRABAJO,
+    ],
+    DIRECTOR_PROVINCIAL: [
+        *_REFERENCIA_LECTURA,
+        "core.add_feriado",
+        "core.change_feriado",
+        *_TRAMITES_TRABAJO,
+    ],
     SUPERVISOR_NACIONAL: [
         *_REFERENCIA_LECTURA,
         "core.add_feriado",
@@ -49,8 +87,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.add_parametro",
         "core.change_parametro",
         "core.view_eventoauditoria",
+        *_TRAMITES_TRABAJO,
+        *_TRAMITES_CATALOGO,
     ],
-    AUDITOR: [*_REFERENCIA_LECTURA, "core.view_eventoauditoria"],
+    AUDITOR: [*_REFERENCIA_LECTURA, "core.view_eventoauditoria", *_TRAMITES_LECTURA],
 }
 
 

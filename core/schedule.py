@@ -20,4 +20,8 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "core.tasks.correos_pendientes_reenviar",
         "schedule": crontab(minute="*/5"),
     },
+    "enrutar-solicitudes-pendientes": {
+        "task": "tramites.tasks.solicitudes_sin_enrutar_barrer",
+        "schedule": crontab(minute="*"),
+    },
 }

@@ -25,7 +25,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     holidays, parameters, roles). Give them serialized rollback, which restores it."""
     for item in items:
         marker = item.get_closest_marker("django_db")
-        uses_live = {"live_server", "page", "celery_worker_process"} & set(
+        uses_live = {"live_server", "page", "celery_worker_process", "celery_worker_on"} & set(
             getattr(item, "fixturenames", ())
         )
         if marker is None and not uses_live:
@@ -34,6 +34,43 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if kwargs.get("transaction") or uses_live:
             kwargs.update(transaction=True, serialized_rollback=True)
             item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
+_SERIALIZED: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None) -> None:
+    """Keep the reference data snapshot that serialized rollback restores. Django stores
+    it on the connection object, and connections are context-local: once Playwright's
+    sync API has run (browser tests), later tests may get a fresh connection object
+    without it, and their serialized rollback would silently restore nothing."""
+    from django.db import connections
+
+    for alias in connections:
+        contenido = getattr(connections[alias], "_test_serialized_contents", None)
+        if contenido is not None:
+            _SERIALIZED[alias] = contenido
+
+
+def _restore_serialized_contents() -> None:
+    if not _SERIALIZED:
+        return
+    from django.db import connections
+
+    for alias, contenido in _SERIALIZED.items():
+        if not hasattr(connections[alias], "_test_serialized_contents"):
+            connections[alias]._test_serialized_contents = contenido
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    _restore_serialized_contents()  # restored before the test…
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    _restore_serialized_contents()  # …and its flush must not re-run post_migrate
 
 
 @pytest.fixture(autouse=True)
@@ -89,30 +126,18 @@ def _test_database_url() -> str:
     return urlunparse(parsed._replace(path="/" + db["NAME"]))
 
 
-@pytest.fixture(scope="session")
-def celery_worker_process(
-    django_db_setup: None, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[WorkerHandle]:
-    """A real `celery worker` process on Redis, using this run's PostgreSQL test
-    database. Its Redis keys carry a prefix of its own, so concurrent test runs sharing
-    one Redis never take each other's messages. The test process's Celery app is switched
-    from eager to sending through the broker for as long as the worker lives."""
-    missing = services.missing_for({"worker"})
-    if missing:
-        if services.REQUIRE:
-            pytest.fail("servicio requerido no disponible: " + "; ".join(missing), pytrace=False)
-        pytest.skip("; ".join(missing))
-    from ventanilla.celery import app
-
-    prefix = f"test-{uuid.uuid4().hex[:10]}:"
-    log_path = tmp_path_factory.mktemp("worker") / "worker.log"
+def start_celery_worker(
+    *, broker_url: str, prefix: str, log_path: Path, private_root: Path
+) -> WorkerHandle:
+    """Start a real `celery worker` process (solo pool) on `broker_url`, using this run's
+    PostgreSQL test database, and wait until it is ready."""
     env = {
         **os.environ,
         "DATABASE_URL": _test_database_url(),
-        "CELERY_BROKER_URL": services.REDIS_URL,
+        "CELERY_BROKER_URL": broker_url,
         "CELERY_BROKER_KEYPREFIX": prefix,
         "CELERY_TASK_ALWAYS_EAGER": "0",
-        "PRIVATE_MEDIA_ROOT": str(tmp_path_factory.mktemp("worker-privado")),
+        "PRIVATE_MEDIA_ROOT": str(private_root),
         "EMAIL_URL": "consolemail://",
     }
     with open(log_path, "wb") as log:
@@ -141,16 +166,51 @@ def celery_worker_process(
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    handle = WorkerHandle(
-        prefix=prefix, broker_url=services.REDIS_URL, log_path=log_path, process=process
-    )
+    handle = WorkerHandle(prefix=prefix, broker_url=broker_url, log_path=log_path, process=process)
     deadline = time.monotonic() + 60
     while "ready." not in handle.log():
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
             pytest.fail("el worker de Celery no arrancó:\n" + handle.log()[-3000:])
         time.sleep(0.2)
+    return handle
 
+
+def stop_celery_worker(handle: WorkerHandle) -> None:
+    handle.process.terminate()
+    try:
+        handle.process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        handle.process.kill()
+        handle.process.wait(timeout=10)
+
+
+def _require(markers: set[str]) -> None:
+    missing = services.missing_for(markers)
+    if missing:
+        if services.REQUIRE:
+            pytest.fail("servicio requerido no disponible: " + "; ".join(missing), pytrace=False)
+        pytest.skip("; ".join(missing))
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(
+    django_db_setup: None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[WorkerHandle]:
+    """A real `celery worker` process on Redis, using this run's PostgreSQL test
+    database. Its Redis keys carry a prefix of its own, so concurrent test runs sharing
+    one Redis never take each other's messages. The test process's Celery app is switched
+    from eager to sending through the broker for as long as the worker lives."""
+    _require({"worker"})
+    from ventanilla.celery import app
+
+    prefix = f"test-{uuid.uuid4().hex[:10]}:"
+    handle = start_celery_worker(
+        broker_url=services.REDIS_URL,
+        prefix=prefix,
+        log_path=tmp_path_factory.mktemp("worker") / "worker.log",
+        private_root=tmp_path_factory.mktemp("worker-privado"),
+    )
     saved = reconfigure_celery(
         broker_url=services.REDIS_URL,
         task_always_eager=False,
@@ -160,11 +220,119 @@ def celery_worker_process(
         yield handle
     finally:
         reconfigure_celery(**saved)
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_celery_worker(handle)
+
+
+# --- A Redis of the test's own ------------------------------------------------------------
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class RedisHandle:
+    """A throwaway `redis-server` on a free port, without persistence, that a test may
+    stop (as if it crashed: queued messages are lost) and start again on the same port."""
+
+    port: int
+    log_path: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        import shutil
+
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.skip("redis-server no está instalado")
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                [
+                    binary,
+                    "--port",
+                    str(self.port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + 10
+        while not services._probe_redis(self.url)[0]:
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("redis-server no arrancó:\n" + self.log_path.read_text()[-2000:])
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()  # a crash, not a clean shutdown
+            self.process.wait(timeout=10)
+        self.process = None
+
+
+@pytest.fixture
+def private_redis(tmp_path: Path) -> Iterator[RedisHandle]:
+    """A Redis of this test only (never the machine's shared one), so the test can kill
+    and restart the broker."""
+    handle = RedisHandle(port=_free_port(), log_path=tmp_path / "redis.log")
+    handle.start()
+    try:
+        yield handle
+    finally:
+        handle.stop()
+
+
+@pytest.fixture
+def celery_worker_on(django_db_setup: None, tmp_path: Path, settings):  # type: ignore[no-untyped-def]
+    """Start a real worker on a given broker (e.g. `private_redis.url`) and point this
+    process's Celery app at it; both are undone when the test ends. The worker shares
+    the test's private-file folder."""
+    _require({"postgres"})
+    started: list[WorkerHandle] = []
+    saved: dict[str, object] = {}
+
+    def start(broker_url: str) -> WorkerHandle:
+        prefix = f"test-{uuid.uuid4().hex[:10]}:"
+        handle = start_celery_worker(
+            broker_url=broker_url,
+            prefix=prefix,
+            log_path=tmp_path / f"worker-{len(started)}.log",
+            private_root=Path(settings.PRIVATE_MEDIA_ROOT),
+        )
+        started.append(handle)
+        from ventanilla.celery import app
+
+        previo = reconfigure_celery(
+            broker_url=broker_url,
+            task_always_eager=False,
+            broker_transport_options={
+                **app.conf.broker_transport_options,
+                "global_keyprefix": prefix,
+            },
+        )
+        for clave, valor in previo.items():
+            saved.setdefault(clave, valor)
+        return handle
+
+    try:
+        yield start
+    finally:
+        if saved:
+            reconfigure_celery(**saved)
+        for handle in started:
+            stop_celery_worker(handle)
 
 
 @pytest.fixture

@@ -126,6 +126,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://ventanilla")}
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "core.views.error_429"
+RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 # Behind the reverse proxy the client address is the first of X-Forwarded-For.
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
 # The local-memory cache is per process; fine for one runserver, not for gunicorn workers.
@@ -215,6 +216,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 # Whole-request ceiling for non-file fields; file sizes are policed while streaming.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 30
+# Uploaded JPEG/PDF files are parsed in a forked child killed after this many seconds
+# (core/uploads.py); the size limit and the accepted types are legal parameters.
+UPLOAD_ANALISIS_SEGUNDOS = env.float("UPLOAD_ANALISIS_SEGUNDOS", default=5.0)
+UPLOAD_SANDBOX = env.bool("UPLOAD_SANDBOX", default=True)
 
 # --- E-mail ----------------------------------------------------------------------------
 _email = env.email_url("EMAIL_URL", default="consolemail://")

@@ -1,0 +1,108 @@
+"""Upload test files built in memory (Pillow, pypdf): good ones and the usual bad ones."""
+
+from __future__ import annotations
+
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+from pypdf import PdfWriter
+from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+
+def jpeg_bytes(
+    size: tuple[int, int] = (640, 480), *, exif: bool = False, quality: int = 85
+) -> bytes:
+    imagen = Image.new("RGB", size, (200, 210, 230))
+    for x in range(0, size[0], 7):  # some detail so it compresses like a scan
+        for y in range(0, size[1], 53):
+            imagen.putpixel((x, y), (10, 10, 10))
+    salida = io.BytesIO()
+    if exif:
+        datos = Image.Exif()
+        datos[0x010F] = "Camara Secreta"  # Make
+        datos[0x8825] = {2: (0.0, 12.0, 30.0)}  # GPS
+        imagen.save(salida, format="JPEG", quality=quality, exif=datos.tobytes())
+    else:
+        imagen.save(salida, format="JPEG", quality=quality)
+    return salida.getvalue()
+
+
+def png_bytes() -> bytes:
+    salida = io.BytesIO()
+    Image.new("RGB", (50, 50), (255, 0, 0)).save(salida, format="PNG")
+    return salida.getvalue()
+
+
+def pdf_bytes(paginas: int = 1, *, texto: str = "Solicitud firmada") -> bytes:
+    escritor = PdfWriter()
+    for _ in range(paginas):
+        escritor.add_blank_page(width=595, height=842)
+    escritor.add_metadata({"/Title": texto})
+    salida = io.BytesIO()
+    escritor.write(salida)
+    return salida.getvalue()
+
+
+def _pdf_con_open_action(accion: dict) -> bytes:
+    escritor = PdfWriter()
+    escritor.add_blank_page(width=595, height=842)
+    objeto = DictionaryObject({NameObject(k): v for k, v in accion.items()})
+    escritor._root_object[NameObject("/OpenAction")] = escritor._add_object(objeto)
+    salida = io.BytesIO()
+    escritor.write(salida)
+    return salida.getvalue()
+
+
+def pdf_con_javascript() -> bytes:
+    return _pdf_con_open_action(
+        {
+            "/Type": NameObject("/Action"),
+            "/S": NameObject("/JavaScript"),
+            "/JS": TextStringObject("app.alert('hola');"),
+        }
+    )
+
+
+def pdf_con_javascript_escondido() -> bytes:
+    """JavaScript spelled with #-escapes (/J#61vaScript), as malware does to dodge scans."""
+    return pdf_con_javascript().replace(b"/JavaScript", b"/J#61vaScript")
+
+
+def pdf_con_adjunto() -> bytes:
+    escritor = PdfWriter()
+    escritor.add_blank_page(width=595, height=842)
+    escritor.add_attachment("factura.exe", b"MZ\x90\x00 programa")
+    salida = io.BytesIO()
+    escritor.write(salida)
+    return salida.getvalue()
+
+
+def pdf_con_launch() -> bytes:
+    return _pdf_con_open_action(
+        {
+            "/Type": NameObject("/Action"),
+            "/S": NameObject("/Launch"),
+            "/F": TextStringObject("cmd.exe"),
+        }
+    )
+
+
+def pdf_cifrado() -> bytes:
+    escritor = PdfWriter()
+    escritor.add_blank_page(width=595, height=842)
+    escritor.encrypt(user_password="", owner_password="secreto", algorithm="RC4-128")
+    salida = io.BytesIO()
+    escritor.write(salida)
+    return salida.getvalue()
+
+
+def subido(
+    nombre: str, contenido: bytes, tipo: str = "application/octet-stream"
+) -> SimpleUploadedFile:
+    return SimpleUploadedFile(nombre, contenido, content_type=tipo)
+
+
+def archivos_en(path) -> list:  # type: ignore[no-untyped-def]
+    """Every file under a private-storage folder (empty list if it does not exist)."""
+    return [p for p in path.rglob("*") if p.is_file()] if path.exists() else []

@@ -1,0 +1,254 @@
+"""Public pages: catalogue, status lookup (/consulta/), transparency and complaints."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.test import Client
+
+from core.uploads import validate_upload
+from tests import archivos
+from tests.tramites.test_enrutamiento import _recibida
+from tramites import services
+from tramites.models import DocumentoSolicitud, Queja, Solicitud
+
+pytestmark = pytest.mark.django_db
+
+
+# --- Catalogue -------------------------------------------------------------------------------
+
+
+def test_catalogue_lists_searches_and_filters_by_who_it_is_for(client: Client) -> None:
+    html = client.get("/tramites/").content.decode()
+    for nombre in [
+        "Levantamiento de medidas cautelares",
+        "Notificación de glosas",
+        "Solicitud de impugnación de glosa",
+        "plazo máximo de 12 meses",
+        "plazo de 13 a 36 meses",
+        "convenio de purga de mora",
+        "Anulación de título de crédito",
+        "Certificado de atención de salud",
+        "Certificado de cumplimiento de obligaciones patronales",
+    ]:
+        assert nombre.lower() in html.lower(), nombre
+    html = client.get("/tramites/", {"q": "medidas cautelares"}).content.decode()
+    assert "Levantamiento de medidas cautelares" in html and "Notificación de glosas" not in html
+    html = client.get("/tramites/", {"q": "GLOSA"}).content.decode()
+    assert "Notificación de glosas" in html and "Levantamiento" not in html
+    html = client.get("/tramites/", {"dirigido_a": "natural_extranjera"}).content.decode()
+    assert (
+        "certificado de atención de salud" in html.lower() and "Notificación de glosas" not in html
+    )
+    html = client.get("/tramites/", {"q": "xyz inexistente"}).content.decode()
+    assert "No hay trámites que coincidan" in html
+
+
+def test_trámite_page_has_every_field_of_the_seed_page(client: Client) -> None:
+    html = client.get("/tramites/levantamiento-medidas-cautelares/").content.decode()
+    for texto in [
+        "Trámite orientado a que el deudor que mantiene obligaciones pendientes",
+        "Persona Jurídica - Privada",
+        "Oficio de levantamiento de medidas cautelares",
+        "Acceder a beneficio o servicio, Cumplimiento de obligaciones.",
+        "Trámite por Ventanilla Virtual",
+        "Trámite presencial, ventanilla Gestión Documental",
+        "Justificación debidamente motivada",
+        "Certificado de hipotecas y gravámenes",
+        "Aplica únicamente para el caso que la medida cautelar esté impuesta a un bien inmueble.",
+        "Registro de la Propiedad del Gobierno Autónomo Descentralizado",
+        "Título de crédito",
+        "no presente ningún comprobante",
+        "Autorización a terceros",
+        "NO requiere generar un turno en línea",
+        "El trámite no tiene costo",
+        "de lunes a viernes de 08:00 a 17:00 horas",
+        "IESS 516. Art. 176.",
+        "atencionalusuario@iess.gob.ec",
+        "593 23945666",
+        "3548",  # 2025-09 attended cases, from the seed's transparency table
+        'role="img"',  # the chart
+        "15 días hábiles",
+    ]:
+        assert texto in html, texto
+    assert client.get("/tramites/no-existe/").status_code == 404
+
+
+def test_an_online_only_service_links_to_its_channel_instead_of_the_ventanilla(
+    client: Client,
+) -> None:
+    html = client.get(
+        "/tramites/certificado-cumplimiento-obligaciones-patronales/"
+    ).content.decode()
+    assert "Ir al servicio en línea" in html and "Iniciar este trámite" not in html
+    response = client.get("/ventanilla/certificado-cumplimiento-obligaciones-patronales/")
+    assert response.status_code == 302
+
+
+def test_catalogue_pages_take_a_constant_number_of_queries(
+    client: Client, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    slugs = ["levantamiento-medidas-cautelares", "anulacion-titulo-credito"]
+    for slug in slugs:
+        client.get(f"/tramites/{slug}/")  # the transparency figures are cached for minutes
+    for slug in slugs:
+        with django_assert_max_num_queries(3):
+            client.get(f"/tramites/{slug}/")
+    with django_assert_max_num_queries(1):
+        client.get("/tramites/")
+
+
+# --- /consulta/ -------------------------------------------------------------------------------
+
+
+def _consultar(client: Client, numero: str, identificacion: str):  # type: ignore[no-untyped-def]
+    return client.post("/consulta/", {"numero": numero, "identificacion": identificacion})
+
+
+def test_status_with_the_right_credentials_shows_state_unit_and_timeline(client: Client) -> None:
+    solicitud = _recibida()
+    services.solicitud_enrutar(solicitud_id=solicitud.pk)
+    response = _consultar(client, solicitud.numero.lower(), "1710034065")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Asignada a la unidad" in html
+    assert "Unidad Provincial de Gestión de Coactiva de Pichincha" in html
+    assert "Solicitud recibida por la Ventanilla Virtual" in html
+    assert "Por ahora no necesita hacer nada" in html
+
+
+def test_a_wrong_identification_looks_exactly_like_an_unknown_number(client: Client) -> None:
+    solicitud = _recibida()
+    otra = _consultar(client, solicitud.numero, "0912345675")
+    inexistente = _consultar(client, "VV-17-2026-999999", "1710034065")
+    assert otra.status_code == inexistente.status_code == 404
+    assert "No encontramos un trámite con ese número y esa identificación" in otra.content.decode()
+    import re
+
+    def limpiar(response) -> str:  # type: ignore[no-untyped-def]
+        texto = response.content.decode()
+        for dato in ("VV-17-2026-999999", solicitud.numero, "0912345675", "1710034065"):
+            texto = texto.replace(dato, "")
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", texto)
+
+    assert limpiar(otra) == limpiar(inexistente)
+
+
+def test_both_credentials_are_required_with_spanish_messages(client: Client) -> None:
+    response = client.post("/consulta/", {"numero": "", "identificacion": ""})
+    errores = response.context["form"].errors
+    assert errores["numero"] == ["Ingrese el número de trámite."]
+    assert errores["identificacion"] == ["Ingrese la identificación."]
+    response = client.post("/consulta/", {"numero": "123", "identificacion": "x"})
+    assert "VV-17-2026-000123" in response.context["form"].errors["numero"][0]
+
+
+def test_status_lookups_are_rate_limited(client: Client) -> None:
+    codigos = {
+        _consultar(client, f"VV-17-2026-{i:06d}", "1710034065").status_code for i in range(31)
+    }
+    assert 429 in codigos
+
+
+def test_what_is_expected_of_the_filer_and_the_result_document(client: Client) -> None:
+    solicitud = _recibida()
+    services.solicitud_enrutar(solicitud_id=solicitud.pk)
+    services.solicitud_transicion(
+        solicitud=solicitud, a="observada", pendiente="Cargue el certificado actualizado."
+    )
+    html = _consultar(client, solicitud.numero, "1710034065").content.decode()
+    assert "Lo que debe hacer usted" in html and "Cargue el certificado actualizado." in html
+
+    services.solicitud_transicion(solicitud=solicitud, a="en_atencion")
+    oficio = validate_upload(io.BytesIO(archivos.pdf_bytes()), name_for_messages="Oficio")
+    documento = services.documento_agregar(
+        solicitud=solicitud,
+        archivo=oficio,
+        nombre="Oficio de levantamiento de medidas cautelares",
+        origen=DocumentoSolicitud.Origen.RESULTADO,
+    )
+    services.solicitud_transicion(solicitud=solicitud, a="atendida", nota_publica="Oficio emitido.")
+    html = _consultar(client, solicitud.numero, "1710034065").content.decode()
+    assert "Descargar «Oficio de levantamiento de medidas cautelares»" in html
+    url = f"/consulta/documento/{documento.pk}/"
+    descarga = client.post(url, {"numero": solicitud.numero, "identificacion": "1710034065"})
+    assert descarga.status_code == 200 and b"".join(descarga.streaming_content) == oficio.content
+    assert descarga["X-Content-Type-Options"] == "nosniff"
+    assert "attachment" in descarga["Content-Disposition"]
+    ajeno = client.post(url, {"numero": solicitud.numero, "identificacion": "0912345675"})
+    assert ajeno.status_code == 404
+    assert client.get(url).status_code == 405
+    acuse = client.post(
+        "/consulta/documento/0/", {"numero": solicitud.numero, "identificacion": "1710034065"}
+    )
+    assert acuse["Content-Type"] == "application/pdf"
+
+
+# --- Transparency and complaints ----------------------------------------------------------------
+
+
+def test_transparency_adds_the_portals_own_figures_to_the_historical_ones(client: Client) -> None:
+    from django.core.cache import cache
+
+    solicitud = _recibida()
+    services.solicitud_enrutar(solicitud_id=solicitud.pk)
+    services.solicitud_transicion(solicitud=solicitud, a="atendida", nota_publica="Listo.")
+    services.queja_presentar(solicitud=solicitud, motivo="Tardaron demasiado en responder.")
+    cache.clear()
+    html = client.get("/transparencia/", {"tramite": "levantamiento-medidas-cautelares"}).content
+    texto = html.decode()
+    assert "3548" in texto.replace(".", "")  # 2025-09 from the seed
+    from django.utils import timezone
+
+    hoy = timezone.localdate()
+    celdas = '<td class="text-end">1</td><td class="text-end">1</td>'
+    fila = f"<td>{hoy.year}</td><td>{hoy.month:02d}</td>{celdas}"
+    assert fila in texto
+    assert 'role="img"' in texto
+
+
+def test_a_complaint_is_tied_to_a_request_by_its_credentials(client: Client) -> None:
+    solicitud = _recibida()
+    response = client.post(
+        "/transparencia/queja/",
+        {"numero": solicitud.numero, "identificacion": "0000000000", "motivo": "No me atienden."},
+    )
+    assert (
+        "No encontramos una solicitud" in response.content.decode() and not Queja.objects.exists()
+    )
+    response = client.post(
+        "/transparencia/queja/",
+        {"numero": solicitud.numero, "identificacion": "1710034065", "motivo": "Corto"},
+    )
+    assert "al menos 10 caracteres" in response.content.decode()
+    response = client.post(
+        "/transparencia/queja/",
+        {
+            "numero": solicitud.numero,
+            "identificacion": "1710034065",
+            "motivo": "Pasaron dos meses y no hay respuesta.",
+        },
+    )
+    assert "Su queja fue recibida" in response.content.decode()
+    assert Queja.objects.get().solicitud == solicitud
+    assert Solicitud.objects.count() == 1
+    from core.models import Correo
+
+    assert Correo.objects.filter(evento="tramites.queja", para=[solicitud.email]).exists()
+
+
+def test_catalogue_pages_are_cached_until_staff_change_the_catalogue(
+    client: Client, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    from tramites.models import Tramite
+
+    url = "/tramites/anulacion-titulo-credito/"
+    assert "Anulación de título de crédito" in client.get(url).content.decode()
+    Tramite.objects.filter(slug="anulacion-titulo-credito").update(
+        nombre="Anulación de títulos de crédito"
+    )
+    assert "Anulación de título de crédito" in client.get(url).content.decode()  # cached
+    with django_capture_on_commit_callbacks(execute=True):
+        services.catalogo_cambiado()  # what the admin calls after saving
+    assert "Anulación de títulos de crédito" in client.get(url).content.decode()
