@@ -24,6 +24,7 @@ class EmpleadorFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Empleador
         django_get_or_create = ("identificacion",)
+        skip_postgeneration_save = True
 
     identificacion = factory.Sequence(lambda n: _ruc(n * 3))
     tipo_persona = "sociedad_privada"

@@ -230,9 +230,12 @@ DEFAULT_FROM_EMAIL = env.str(
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Celery ----------------------------------------------------------------------------
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
-# Without a broker the tasks run in-process (embedded default and unit tests).
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
+_broker = env.str("CELERY_BROKER_URL", default="")
+# Without a broker the tasks run in-process (embedded default and unit tests). Celery
+# still builds a producer in eager mode; kombu's in-memory transport keeps it off the
+# network (and quiet).
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not _broker)
+CELERY_BROKER_URL = _broker or "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
@@ -306,6 +309,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # One line per task is noise when tasks run in-process (make run, seed_demo).
+        "celery.app.trace": {"level": "INFO" if _broker else "WARNING"},
         "axes": {"level": "WARNING"},
     },
 }

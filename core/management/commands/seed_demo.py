@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.test.utils import override_settings
 
 from core import demo
 from core.models import Secuencia
@@ -47,7 +48,12 @@ class Command(BaseCommand):
         )
         started = time.monotonic()
         already = Secuencia.objects.filter(clave=MARKER).exists()
-        with transaction.atomic():
+        # The demo's e-mails (receipts, notices) are recorded in the outbox but not
+        # printed: the console would drown the logins.
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+            transaction.atomic(),
+        ):
             demo.seed_staff(ctx)
             for label in APPS_IN_ORDER:
                 try:
