@@ -33,7 +33,9 @@ from tramites.models import (
 )
 
 # Links typed without a scheme are read as https (Django 6's default, asked for now).
-HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+HTTPS_URLS: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
+    models.URLField: {"assume_scheme": "https"}
+}
 
 
 class CanalInline(admin.StackedInline):
