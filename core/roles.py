@@ -35,14 +35,63 @@ _REFERENCIA_LECTURA = [
     "core.view_documentoverificable",
 ]
 
+# Cartera (cartera/migrations/0004_roles.py): everyone who works with obligations reads
+# them (scoped to their province by cartera.selectors); acting on them is split by role.
+_CARTERA_LECTURA = [
+    f"cartera.view_{modelo}"
+    for modelo in (
+        "empleador",
+        "sucursal",
+        "planilla",
+        "planillahistorial",
+        "glosa",
+        "glosahistorial",
+        "impugnacion",
+        "notificacionglosa",
+        "titulocredito",
+        "tituloglosa",
+        "titulohistorial",
+        "pago",
+        "tasainteresmora",
+    )
+]
+_CARTERA_GESTION = [
+    "cartera.change_empleador",
+    "cartera.notificar_glosa",
+    "cartera.impugnacion_registrar",
+    "cartera.emitir_titulo",
+    "cartera.registrar_pago",
+    "cartera.ver_reportes",
+]
+_CARTERA_DECISION = ["cartera.impugnacion_resolver", "cartera.anular_titulo"]
+
 # role -> permissions "app_label.codename". Apps append their own entries here.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    ANALISTA_CARTERA: [*_REFERENCIA_LECTURA],
-    SECRETARIO_ABOGADO: [*_REFERENCIA_LECTURA],
-    JEFE_UNIDAD: [*_REFERENCIA_LECTURA, "core.add_feriado", "core.change_feriado"],
-    DIRECTOR_PROVINCIAL: [*_REFERENCIA_LECTURA, "core.add_feriado", "core.change_feriado"],
+    ANALISTA_CARTERA: [*_REFERENCIA_LECTURA, *_CARTERA_LECTURA, *_CARTERA_GESTION],
+    SECRETARIO_ABOGADO: [*_REFERENCIA_LECTURA, *_CARTERA_LECTURA],
+    JEFE_UNIDAD: [
+        *_REFERENCIA_LECTURA,
+        "core.add_feriado",
+        "core.change_feriado",
+        *_CARTERA_LECTURA,
+        *_CARTERA_GESTION,
+        *_CARTERA_DECISION,
+    ],
+    DIRECTOR_PROVINCIAL: [
+        *_REFERENCIA_LECTURA,
+        "core.add_feriado",
+        "core.change_feriado",
+        *_CARTERA_LECTURA,
+        *_CARTERA_DECISION,
+        "cartera.emitir_titulo",
+        "cartera.ver_reportes",
+    ],
     SUPERVISOR_NACIONAL: [
         *_REFERENCIA_LECTURA,
+        *_CARTERA_LECTURA,
+        "cartera.ver_reportes",
+        "cartera.add_tasainteresmora",
+        "cartera.change_tasainteresmora",
         "core.add_feriado",
         "core.change_feriado",
         "core.delete_feriado",
@@ -50,7 +99,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.change_parametro",
         "core.view_eventoauditoria",
     ],
-    AUDITOR: [*_REFERENCIA_LECTURA, "core.view_eventoauditoria"],
+    AUDITOR: [
+        *_REFERENCIA_LECTURA,
+        "core.view_eventoauditoria",
+        *_CARTERA_LECTURA,
+        "cartera.ver_reportes",
+    ],
 }
 
 

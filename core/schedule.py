@@ -16,4 +16,19 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "core.tasks.correos_pendientes_reenviar",
         "schedule": crontab(minute="*/5"),
     },
+    # Cartera (cartera/tasks.py), every night in order: glosas for planillas unpaid after
+    # their due date, títulos for glosas whose término ended, then the day's notices.
+    # Each job is idempotent and holds its own lock; notification runs on business days.
+    "cartera-generar-glosas": {
+        "task": "cartera.tasks.generar_glosas",
+        "schedule": crontab(minute=0, hour=1),
+    },
+    "cartera-emitir-titulos": {
+        "task": "cartera.tasks.emitir_titulos",
+        "schedule": crontab(minute=0, hour=2),
+    },
+    "cartera-notificar-glosas": {
+        "task": "cartera.tasks.notificar_glosas",
+        "schedule": crontab(minute=0, hour=6, day_of_week="mon-fri"),
+    },
 }

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from cartera.batch import GENERAR_GLOSAS
+from cartera.management.commands._lote import ejecutar
+
+
+def periodo(valor: str) -> dt.date:
+    try:
+        return dt.datetime.strptime(valor, "%Y-%m").date()
+    except ValueError:
+        raise CommandError(f"Periodo no válido: «{valor}». Use AAAA-MM, p. ej. 2026-01.") from None
+
+
+class Command(BaseCommand):
+    help = (
+        "Emite una glosa por cada planilla impaga después de su vencimiento (del periodo "
+        "indicado o de todos los ya vencidos). Se puede repetir: no duplica glosas."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--periodo", help="Periodo de las planillas, AAAA-MM.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        parametros = {}
+        if options["periodo"]:
+            parametros["periodo"] = periodo(options["periodo"])
+        ejecutar(self, GENERAR_GLOSAS, **parametros)
