@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -71,6 +71,20 @@ def _momento(valor: dt.datetime) -> Any:
     return connection.ops.adapt_datetimefield_value(valor)
 
 
+def _inmediato() -> None:
+    """Check this chunk's foreign keys at the end of each statement instead of at commit:
+    the same checks, cheaper than a commit-time queue of hundreds of thousands."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def _resta(a: str, b: str) -> str:
+    """a - b in SQL, exact: SQLite keeps decimals as floating point, so round to cents
+    there (PostgreSQL's numeric is exact already)."""
+    return f"{a} - {b}" if connection.vendor == "postgresql" else f"ROUND({a} - {b}, 2)"
+
+
 def _ejecutar_sql(sql: str, params: list[Any]) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -94,106 +108,12 @@ def _lote_id(lote: batch.Lote | None) -> int | None:
     return lote.fila.pk if lote is not None else None
 
 
-# --- generar_glosas ----------------------------------------------------------------------
-
-
-def glosas_generar(
-    *,
-    periodo: dt.date | None = None,
-    hoy: dt.date | None = None,
-    por: User | None = None,
-    lote: batch.Lote | None = None,
-    tamano: int = TAMANO,
-) -> dict[str, int]:
-    """A glosa (EMITIDA) for every planilla still PENDIENTE after its due date — of
-    `periodo` (first day of the month) or of every period already due — carrying the
-    planilla's unpaid components and liquidated interest; the planilla becomes GLOSADA.
-    The unique glosa-per-planilla constraint makes a re-run create nothing."""
-    hoy = hoy or timezone.localdate()
-    momento = timezone.now()
-    candidatas = Planilla.objects.filter(
-        estado=Planilla.Estado.PENDIENTE, fecha_vencimiento__lt=hoy
-    )
-    filtro_periodo, params_periodo = "", []
-    if periodo is not None:
-        candidatas = candidatas.filter(periodo=periodo)
-        filtro_periodo, params_periodo = " AND p.periodo = %s", [_fecha(periodo)]
-    total, rangos = _rangos(candidatas, "id", tamano)
-    if lote is not None:
-        lote.set_total(total)
-    resumen = {"glosas_emitidas": 0}
-    pendientes = ", ".join(f"ROUND(p.{c} - p.pagado_{c}, 2)" for c in COMPONENTES)
-    motivo = "Glosa emitida por falta de pago de la planilla."
-    for desde, hasta in rangos:
-        with transaction.atomic():
-            # Lock the chunk's planillas so a payment being registered on one of them
-            # cannot cross its glosa (cartera.services.pago_registrar locks them too).
-            bloqueadas = list(
-                candidatas.filter(id__gte=desde, id__lt=hasta)
-                .select_for_update()
-                .values_list("id", flat=True)
-            )
-            if not bloqueadas:
-                continue
-            creadas = _ejecutar_sql(
-                f"INSERT INTO {_t(Glosa)} (origen, planilla_id, empleador_id, sucursal_id, "
-                "provincia_id, canton_id, periodo, detalle, estado, emitida_en, emitida_por_id, "
-                f"lote_id, {', '.join(COMPONENTES)}, "
-                f"{', '.join('pagado_' + c for c in COMPONENTES)}, mora_desde, intereses_hasta) "
-                f"SELECT %s, p.id, p.empleador_id, p.sucursal_id, p.provincia_id, e.canton_id, "
-                f"p.periodo, '', %s, %s, %s, %s, {pendientes}, 0, 0, 0, 0, p.mora_desde, "
-                f"p.intereses_hasta FROM {_t(Planilla)} p "
-                f"JOIN {_t(Empleador)} e ON e.id = p.empleador_id "
-                "WHERE p.id >= %s AND p.id < %s AND p.estado = %s AND p.fecha_vencimiento < %s"
-                f"{filtro_periodo} ON CONFLICT DO NOTHING",
-                [
-                    Glosa.Origen.PLANILLA,
-                    Glosa.Estado.EMITIDA,
-                    _momento(momento),
-                    _usuario_id(por),
-                    _lote_id(lote),
-                    desde,
-                    hasta,
-                    Planilla.Estado.PENDIENTE,
-                    _fecha(hoy),
-                    *params_periodo,
-                ],
-            )
-            glosadas = (
-                f"FROM {_t(Planilla)} p WHERE p.id >= %s AND p.id < %s AND p.estado = %s "
-                f"AND p.id IN (SELECT g.planilla_id FROM {_t(Glosa)} g "
-                "WHERE g.planilla_id >= %s AND g.planilla_id < %s)"
-            )
-            rango = [desde, hasta, Planilla.Estado.PENDIENTE, desde, hasta]
-            _ejecutar_sql(
-                f"INSERT INTO {_t(PlanillaHistorial)} (planilla_id, de, a, en, por_id, motivo) "
-                f"SELECT p.id, %s, %s, %s, %s, %s {glosadas}",
-                [
-                    Planilla.Estado.PENDIENTE,
-                    Planilla.Estado.GLOSADA,
-                    _momento(momento),
-                    _usuario_id(por),
-                    motivo,
-                    *rango,
-                ],
-            )
-            _ejecutar_sql(
-                f"UPDATE {_t(Planilla)} SET estado = %s WHERE id IN (SELECT p.id {glosadas})",
-                [Planilla.Estado.GLOSADA, *rango],
-            )
-        resumen["glosas_emitidas"] += creadas
-        if lote is not None:
-            lote.advance(len(bloqueadas))
-            lote.count("glosas_emitidas", creadas)
-    return resumen
-
-
-# --- notificar_glosas ----------------------------------------------------------------
+# --- Término of a notification --------------------------------------------------------
 
 
 class _Terminos:
-    """Término of a glosa notified on one date, per (province, canton): computed once
-    per distinct pair (the calendar itself is cached), then written by SQL as a CASE."""
+    """Término of glosas notified on one date, per (province, canton): computed once per
+    distinct pair (the calendar itself is cached), then written by SQL as a CASE."""
 
     def __init__(self, fecha: dt.date) -> None:
         self.fecha = fecha
@@ -207,11 +127,16 @@ class _Terminos:
             )
         return self._cache[clave]
 
-    def case_sql(self, pares: list[tuple[str, str]], alias: str) -> tuple[str, list[Any]]:
-        """A CASE giving each row its término; the most common date is the ELSE."""
+    def case_sql(
+        self, pares: Sequence[tuple[str, str | None]], *, provincia: str, canton: str
+    ) -> tuple[str, list[Any]]:
+        """A CASE giving each row its término from its `provincia` and `canton` columns;
+        the most common date is the ELSE, so usually it is a single parameter."""
         por_fecha: dict[dt.date, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         for provincia_id, canton_id in pares:
-            por_fecha[self.vence(provincia_id, canton_id)][provincia_id].append(canton_id)
+            por_fecha[self.vence(provincia_id, canton_id or "")][provincia_id].append(
+                canton_id or ""
+            )
         fechas = sorted(por_fecha, key=lambda f: -sum(len(c) for c in por_fecha[f].values()))
         comun, otras = fechas[0], fechas[1:]
         if not otras:
@@ -221,11 +146,218 @@ class _Terminos:
             for provincia_id, cantones in por_fecha[fecha].items():
                 marcas = ", ".join(["%s"] * len(cantones))
                 ramas.append(
-                    f"WHEN {alias}provincia_id = %s AND COALESCE({alias}canton_id, '') "
-                    f"IN ({marcas}) THEN %s"
+                    f"WHEN {provincia} = %s AND COALESCE({canton}, '') IN ({marcas}) THEN %s"
                 )
                 params += [provincia_id, *cantones, _fecha(fecha)]
         return f"CASE {' '.join(ramas)} ELSE %s END", [*params, _fecha(comun)]
+
+
+MOTIVO_NOTIFICACION = "Notificación en línea."
+
+
+def _historial_notificacion(
+    *, donde: str, params: list[Any], momento: Any, por: User | None, lote: batch.Lote | None
+) -> None:
+    """EMITIDA → NOTIFICADA history rows for the glosas selected by `donde`."""
+    _ejecutar_sql(
+        f"INSERT INTO {_t(GlosaHistorial)} (glosa_id, de, a, en, por_id, lote_id, motivo) "
+        f"SELECT id, %s, %s, %s, %s, %s, %s FROM {_t(Glosa)} WHERE {donde}",
+        [
+            Glosa.Estado.EMITIDA,
+            Glosa.Estado.NOTIFICADA,
+            momento,
+            _usuario_id(por),
+            _lote_id(lote),
+            MOTIVO_NOTIFICACION,
+            *params,
+        ],
+    )
+
+
+def _avisar(*, desde: int, hasta: int, creada_en: Any, momento: dt.datetime) -> list[int]:
+    """One e-mail per notice of this chunk, written by the database (core.email)."""
+    return correos_encolar_sql(
+        plantilla=services.PLANTILLA_GLOSAS_NOTIFICADAS,
+        asunto=services.ASUNTO_GLOSAS_NOTIFICADAS,
+        evento=services.EVENTO_GLOSAS_NOTIFICADAS,
+        modelo=NotificacionGlosa,
+        campos=["razon_social", "identificacion", "cantidad", "fecha", "vence"],
+        origen_sql=(
+            "SELECT e.email AS para, n.id AS objeto_id, e.razon_social AS razon_social, "
+            "e.identificacion AS identificacion, n.cantidad AS cantidad, "
+            f"{sql_fecha('n.fecha')} AS fecha, {sql_fecha('n.vence_en')} AS vence "
+            f"FROM {_t(NotificacionGlosa)} n JOIN {_t(Empleador)} e ON e.id = n.empleador_id "
+            "WHERE n.empleador_id >= %s AND n.empleador_id < %s AND n.creada_en = %s"
+        ),
+        params=[desde, hasta, creada_en],
+        creado_en=momento,
+    )
+
+
+# --- generar_glosas ----------------------------------------------------------------------
+
+
+def glosas_generar(
+    *,
+    periodo: dt.date | None = None,
+    hoy: dt.date | None = None,
+    notificar: bool = False,
+    avisar: bool = True,
+    por: User | None = None,
+    lote: batch.Lote | None = None,
+    tamano: int = TAMANO,
+) -> dict[str, int]:
+    """A glosa for every planilla still PENDIENTE after its due date — of `periodo`
+    (first day of the month) or of every period already due — carrying the planilla's
+    unpaid components and liquidated interest; the planilla becomes GLOSADA. The unique
+    glosa-per-planilla constraint makes a re-run create nothing.
+
+    With `notificar` the glosas are notified online in the same pass, exactly as
+    glosas_notificar would (the portal's automatic notification, seed 002): they are
+    born EMITIDA and move to NOTIFICADA with their history row, término, the employer's
+    notice and, with `avisar`, one e-mail per employer. Chunks are ranges of employers,
+    so an employer gets one notice per run."""
+    momento = timezone.now()
+    hoy = hoy or timezone.localdate(momento)
+    terminos = _Terminos(hoy)
+    candidatas = Planilla.objects.filter(
+        estado=Planilla.Estado.PENDIENTE, fecha_vencimiento__lt=hoy
+    )
+    filtro_periodo, params_periodo = "", []
+    if periodo is not None:
+        candidatas = candidatas.filter(periodo=periodo)
+        filtro_periodo, params_periodo = " AND p.periodo = %s", [_fecha(periodo)]
+    total, rangos = _rangos(candidatas, "empleador_id", tamano)
+    if lote is not None:
+        lote.set_total(total)
+    resumen = {"glosas_emitidas": 0}
+    if notificar:
+        resumen.update(glosas_notificadas=0, empleadores_notificados=0, correos=0)
+    ts, lote_id = _momento(momento), _lote_id(lote)
+    pendientes = ", ".join(_resta(f"p.{c}", f"p.pagado_{c}") for c in COMPONENTES)
+    # The chunk's planillas: locked and PENDIENTE, so none has a glosa yet (a glosa and
+    # its planilla's GLOSADA are written in one transaction); the unique constraint on
+    # glosa.planilla still guards it.
+    tablas = f"FROM {_t(Planilla)} p JOIN {_t(Empleador)} e ON e.id = p.empleador_id"
+    condicion = (
+        "WHERE p.empleador_id >= %s AND p.empleador_id < %s AND p.estado = %s "
+        f"AND p.fecha_vencimiento < %s{filtro_periodo}"
+    )
+    origen = f"{tablas} {condicion}"
+    for desde, hasta in rangos:
+        rango = [desde, hasta, Planilla.Estado.PENDIENTE, _fecha(hoy), *params_periodo]
+        avisos = correos = 0
+        with transaction.atomic():
+            _inmediato()
+            # Lock the chunk's planillas so a payment being registered on one of them
+            # cannot cross its glosa (cartera.services.pago_registrar locks them too).
+            bloqueadas = list(
+                candidatas.filter(empleador_id__gte=desde, empleador_id__lt=hasta)
+                .select_for_update()
+                .values_list("id", flat=True)
+            )
+            if not bloqueadas:
+                continue
+            if notificar:
+                pares = list(
+                    candidatas.filter(empleador_id__gte=desde, empleador_id__lt=hasta)
+                    .values_list("provincia_id", "empleador__canton_id")
+                    .distinct()
+                )
+                case, case_params = terminos.case_sql(
+                    pares, provincia="p.provincia_id", canton="e.canton_id"
+                )
+                avisos = _ejecutar_sql(
+                    f"INSERT INTO {_t(NotificacionGlosa)} "
+                    "(empleador_id, creada_en, fecha, vence_en, cantidad, lote_id, leida_en) "
+                    f"SELECT p.empleador_id, %s, %s, MIN({case}), COUNT(*), %s, NULL "
+                    f"{origen} GROUP BY p.empleador_id",
+                    [ts, _fecha(hoy), *case_params, lote_id, *rango],
+                )
+                estado = Glosa.Estado.NOTIFICADA
+                notificacion_sql = f"%s, %s, {case}, n.id"
+                notificacion_params = [ts, _fecha(hoy), *case_params]
+                union_sql = (
+                    f" JOIN {_t(NotificacionGlosa)} n ON n.empleador_id = p.empleador_id "
+                    "AND n.creada_en = %s"
+                )
+                union_params = [ts]
+            else:
+                estado = Glosa.Estado.EMITIDA
+                notificacion_sql = "NULL, NULL, NULL, NULL"
+                notificacion_params, union_sql, union_params = [], "", []
+            creadas = _ejecutar_sql(
+                f"INSERT INTO {_t(Glosa)} (origen, planilla_id, empleador_id, sucursal_id, "
+                "provincia_id, canton_id, periodo, detalle, estado, emitida_en, emitida_por_id, "
+                f"lote_id, {', '.join(COMPONENTES)}, "
+                f"{', '.join('pagado_' + c for c in COMPONENTES)}, mora_desde, intereses_hasta, "
+                "notificada_en, termino_desde, vence_en, notificacion_id) "
+                f"SELECT %s, p.id, p.empleador_id, p.sucursal_id, p.provincia_id, e.canton_id, "
+                f"p.periodo, '', %s, %s, %s, %s, {pendientes}, 0, 0, 0, 0, p.mora_desde, "
+                f"p.intereses_hasta, {notificacion_sql} {tablas}{union_sql} {condicion}",
+                [
+                    Glosa.Origen.PLANILLA,
+                    estado,
+                    ts,
+                    _usuario_id(por),
+                    lote_id,
+                    *notificacion_params,
+                    *union_params,
+                    *rango,
+                ],
+            )
+            glosadas = (
+                f"FROM {_t(Planilla)} p WHERE p.empleador_id >= %s AND p.empleador_id < %s "
+                f"AND p.estado = %s AND p.id IN (SELECT g.planilla_id FROM {_t(Glosa)} g "
+                "WHERE g.empleador_id >= %s AND g.empleador_id < %s AND g.emitida_en = %s)"
+            )
+            en_rango = [desde, hasta, Planilla.Estado.PENDIENTE, desde, hasta, ts]
+            _ejecutar_sql(
+                f"INSERT INTO {_t(PlanillaHistorial)} (planilla_id, de, a, en, por_id, motivo) "
+                f"SELECT p.id, %s, %s, %s, %s, %s {glosadas}",
+                [
+                    Planilla.Estado.PENDIENTE,
+                    Planilla.Estado.GLOSADA,
+                    ts,
+                    _usuario_id(por),
+                    "Glosa emitida por falta de pago de la planilla.",
+                    *en_rango,
+                ],
+            )
+            _ejecutar_sql(
+                f"UPDATE {_t(Planilla)} SET estado = %s WHERE id IN (SELECT p.id {glosadas})",
+                [Planilla.Estado.GLOSADA, *en_rango],
+            )
+            if notificar:
+                _historial_notificacion(
+                    donde="empleador_id >= %s AND empleador_id < %s AND emitida_en = %s "
+                    "AND estado = %s",
+                    params=[desde, hasta, ts, Glosa.Estado.NOTIFICADA],
+                    momento=ts,
+                    por=por,
+                    lote=lote,
+                )
+                if avisar:
+                    correos = len(_avisar(desde=desde, hasta=hasta, creada_en=ts, momento=momento))
+        resumen["glosas_emitidas"] += creadas
+        if notificar:
+            resumen["glosas_notificadas"] += creadas
+            resumen["empleadores_notificados"] += avisos
+            resumen["correos"] += correos
+        if lote is not None:
+            lote.advance(len(bloqueadas))
+            for clave, valor in (
+                ("glosas_emitidas", creadas),
+                ("glosas_notificadas", creadas if notificar else 0),
+                ("empleadores_notificados", avisos),
+                ("correos", correos),
+            ):
+                if valor:
+                    lote.count(clave, valor)
+    return resumen
+
+
+# --- notificar_glosas ----------------------------------------------------------------
 
 
 def glosas_notificar(
@@ -256,10 +388,10 @@ def glosas_notificar(
     resumen = {"glosas_notificadas": 0, "empleadores_notificados": 0, "correos": 0}
     ts, lote_id = _momento(momento), _lote_id(lote)
     donde = f"empleador_id >= %s AND empleador_id < %s AND estado = %s{filtro_periodo}"
-    motivo = "Notificación en línea."
     for desde, hasta in rangos:
         rango = [desde, hasta, Glosa.Estado.EMITIDA, *params_periodo]
         with transaction.atomic():
+            _inmediato()
             bloqueadas = list(
                 emitidas.filter(empleador_id__gte=desde, empleador_id__lt=hasta)
                 .select_for_update()
@@ -272,7 +404,9 @@ def glosas_notificar(
                 .values_list("provincia_id", "canton_id")
                 .distinct()
             )
-            case, case_params = terminos.case_sql([(p, c or "") for p, c in pares], "")
+            case, case_params = terminos.case_sql(
+                pares, provincia="provincia_id", canton="canton_id"
+            )
             avisos = _ejecutar_sql(
                 f"INSERT INTO {_t(NotificacionGlosa)} "
                 "(empleador_id, creada_en, fecha, vence_en, cantidad, lote_id, leida_en) "
@@ -287,23 +421,13 @@ def glosas_notificar(
                 f"AND n.creada_en = %s) WHERE {donde}",
                 [Glosa.Estado.NOTIFICADA, ts, _fecha(hoy), *case_params, ts, *rango],
             )
-            _ejecutar_sql(
-                f"INSERT INTO {_t(GlosaHistorial)} (glosa_id, de, a, en, por_id, lote_id, motivo) "
-                f"SELECT id, %s, %s, %s, %s, %s, %s FROM {_t(Glosa)} "
-                "WHERE empleador_id >= %s AND empleador_id < %s AND estado = %s "
+            _historial_notificacion(
+                donde="empleador_id >= %s AND empleador_id < %s AND estado = %s "
                 "AND notificada_en = %s",
-                [
-                    Glosa.Estado.EMITIDA,
-                    Glosa.Estado.NOTIFICADA,
-                    ts,
-                    _usuario_id(por),
-                    lote_id,
-                    motivo,
-                    desde,
-                    hasta,
-                    Glosa.Estado.NOTIFICADA,
-                    ts,
-                ],
+                params=[desde, hasta, Glosa.Estado.NOTIFICADA, ts],
+                momento=ts,
+                por=por,
+                lote=lote,
             )
             correos = 0
             if avisar:
@@ -317,26 +441,6 @@ def glosas_notificar(
             lote.count("empleadores_notificados", avisos)
             lote.count("correos", correos)
     return resumen
-
-
-def _avisar(*, desde: int, hasta: int, creada_en: Any, momento: dt.datetime) -> list[int]:
-    """One e-mail per notice of this chunk, written by the database (core.email)."""
-    return correos_encolar_sql(
-        plantilla=services.PLANTILLA_GLOSAS_NOTIFICADAS,
-        asunto=services.ASUNTO_GLOSAS_NOTIFICADAS,
-        evento=services.EVENTO_GLOSAS_NOTIFICADAS,
-        modelo=NotificacionGlosa,
-        campos=["razon_social", "identificacion", "cantidad", "fecha", "vence"],
-        origen_sql=(
-            "SELECT e.email AS para, n.id AS objeto_id, e.razon_social AS razon_social, "
-            "e.identificacion AS identificacion, n.cantidad AS cantidad, "
-            f"{sql_fecha('n.fecha')} AS fecha, {sql_fecha('n.vence_en')} AS vence "
-            f"FROM {_t(NotificacionGlosa)} n JOIN {_t(Empleador)} e ON e.id = n.empleador_id "
-            "WHERE n.empleador_id >= %s AND n.empleador_id < %s AND n.creada_en = %s"
-        ),
-        params=[desde, hasta, creada_en],
-        creado_en=momento,
-    )
 
 
 # --- emitir_titulos ------------------------------------------------------------------
@@ -367,6 +471,7 @@ def titulos_emitir(
         lote.set_total(n_vencer + n_emitir + n_vencer)
     for desde, hasta in rangos_vencer:
         with transaction.atomic():
+            _inmediato()
             ids = list(
                 vencibles.filter(id__gte=desde, id__lt=hasta)
                 .select_for_update()
@@ -397,6 +502,7 @@ def titulos_emitir(
     _, rangos_emitir = _rangos(por_emitir, "id", tamano)
     for desde, hasta in rangos_emitir:
         with transaction.atomic():
+            _inmediato()
             filas = list(
                 por_emitir.filter(id__gte=desde, id__lt=hasta)
                 .exclude(impugnaciones__estado="pendiente")

@@ -132,6 +132,23 @@ def _dinero(verbose_name: Any, **kwargs: Any) -> models.DecimalField[Decimal, De
 COMPONENTES = ("capital", "intereses", "multas", "recargos")
 
 
+def _lote(**kwargs: Any) -> models.ForeignKey[Any, Any]:
+    """The batch-job run (core.TrabajoLote) that wrote the row: provenance for the
+    audit trail. Job runs are never deleted (read-only in the admin, no service removes
+    them), so there is no database constraint, which would cost a lookup per row in jobs
+    that write a hundred thousand rows."""
+    return models.ForeignKey(
+        "core.TrabajoLote",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+        **kwargs,
+    )
+
+
 class Saldo(models.Model):
     """The money of an obligation, kept per component because amnesty laws reduce them
     separately. `intereses` holds the late-payment interest already liquidated (through
@@ -261,14 +278,7 @@ class NotificacionGlosa(models.Model):
     fecha = models.DateField(_("fecha de notificación"))
     vence_en = models.DateField(_("último día para pagar o impugnar"))
     cantidad = models.PositiveIntegerField(_("glosas notificadas"))
-    lote = models.ForeignKey(
-        "core.TrabajoLote",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-    )
+    lote = _lote()
     leida_en = models.DateTimeField(_("leída en"), null=True, blank=True)
 
     class Meta:
@@ -347,15 +357,7 @@ class Glosa(Saldo):
         related_name="+",
         db_index=False,
     )
-    lote = models.ForeignKey(
-        "core.TrabajoLote",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-        help_text=_("Ejecución del trabajo por lotes que la emitió."),
-    )
+    lote = _lote(help_text=_("Ejecución del trabajo por lotes que la emitió."))
     # Read through the employer ((empleador, estado) index), so no index of its own.
     notificacion = models.ForeignKey(
         NotificacionGlosa,
@@ -435,14 +437,7 @@ class GlosaHistorial(AppendOnlyModel):
         related_name="+",
         db_index=False,
     )
-    lote = models.ForeignKey(
-        "core.TrabajoLote",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-    )
+    lote = _lote()
     motivo = models.CharField(_("motivo"), max_length=500, blank=True)
 
     class Meta:
@@ -568,14 +563,7 @@ class TituloCredito(Saldo):
         related_name="+",
         db_index=False,
     )
-    lote = models.ForeignKey(
-        "core.TrabajoLote",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-    )
+    lote = _lote()
     glosas: models.ManyToManyField[Glosa, TituloGlosa] = models.ManyToManyField(
         Glosa, through="TituloGlosa", related_name="titulos"
     )
@@ -656,14 +644,7 @@ class TituloHistorial(AppendOnlyModel):
         related_name="+",
         db_index=False,
     )
-    lote = models.ForeignKey(
-        "core.TrabajoLote",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-    )
+    lote = _lote()
     motivo = models.CharField(_("motivo"), max_length=500, blank=True)
 
     class Meta:

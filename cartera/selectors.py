@@ -120,7 +120,7 @@ class Deuda:
         return self._suma("total", solo_mora=True)
 
 
-def _linea(
+def linea_deuda(
     tipo: str,
     obligacion: Planilla | Glosa | TituloCredito,
     referencia: str,
@@ -158,14 +158,14 @@ def deuda_empleador(*, empleador: Empleador, en: dt.date | None = None) -> Deuda
     ).select_related("sucursal")
     for p in planillas.order_by("periodo", "sucursal__numero"):
         referencia = f"Planilla {p.periodo:%m/%Y}, sucursal {p.sucursal.numero}"
-        lineas.append(_linea("planilla", p, referencia, en, tasas))
+        lineas.append(linea_deuda("planilla", p, referencia, en, tasas))
     for g in Glosa.objects.filter(empleador=empleador, estado__in=Glosa.ABIERTOS).order_by("id"):
         periodo = f" ({g.periodo:%m/%Y})" if g.periodo else ""
-        lineas.append(_linea("glosa", g, f"{g}{periodo}", en, tasas))
+        lineas.append(linea_deuda("glosa", g, f"{g}{periodo}", en, tasas))
     for t in TituloCredito.objects.filter(
         empleador=empleador, estado__in=TituloCredito.ABIERTOS
     ).order_by("anio", "secuencial"):
-        lineas.append(_linea("titulo", t, str(t), en, tasas))
+        lineas.append(linea_deuda("titulo", t, str(t), en, tasas))
     return Deuda(fecha=en, lineas=lineas)
 
 
@@ -250,10 +250,10 @@ def mora_por_estado(*, user: Any, en: dt.date | None = None) -> ReporteMora:
     for fila in (
         alcance(_planillas_en_mora(en))
         .values("provincia_id")
-        .annotate(n=Count("id"), capital=_capital(), saldo=_saldo())
+        .annotate(n=Count("id"), k=_capital(), s=_saldo())
         .order_by()
     ):
-        filas[fila["provincia_id"]].planilla = Celda(fila["n"], fila["capital"], fila["saldo"])
+        filas[fila["provincia_id"]].planilla = Celda(fila["n"], fila["k"], fila["s"])
     abiertas: list[tuple[QuerySet[Any], str, str]] = [
         (Glosa.objects.filter(estado__in=Glosa.ABIERTOS), "glosa", "glosa_por_estado"),
         (
@@ -266,10 +266,10 @@ def mora_por_estado(*, user: Any, en: dt.date | None = None) -> ReporteMora:
         for fila in (
             alcance(qs)
             .values("provincia_id", "estado")
-            .annotate(n=Count("id"), capital=_capital(), saldo=_saldo())
+            .annotate(n=Count("id"), k=_capital(), s=_saldo())
             .order_by()
         ):
-            celda = Celda(fila["n"], fila["capital"], fila["saldo"])
+            celda = Celda(fila["n"], fila["k"], fila["s"])
             destino = filas[fila["provincia_id"]]
             getattr(destino, parte).sumar(celda)
             getattr(destino, detalle)[fila["estado"]].sumar(celda)

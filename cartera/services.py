@@ -386,24 +386,16 @@ def glosa_emitir(
 ) -> Glosa:
     """Issue a glosa for a responsabilidad patronal or a multa (DOMAIN.md §3). Glosas of
     unpaid planillas are issued in bulk by cartera.batch.glosas_generar."""
-    if origen not in {Glosa.Origen.RESPONSABILIDAD_PATRONAL, Glosa.Origen.MULTA}:
-        raise CarteraError(
-            {"origen": ["Las glosas de planillas se generan con el proceso generar_glosas."]}
-        )
-    errores: dict[str, list[str]] = {}
-    if capital < 0:
-        errores["capital"] = ["El capital no puede ser negativo."]
-    if multas < 0:
-        errores["multas"] = ["La multa no puede ser negativa."]
-    if capital + multas <= 0:
-        errores.setdefault("capital", []).append("La glosa debe tener un valor a pagar.")
-    if not detalle.strip():
-        errores["detalle"] = ["Describa el origen de la glosa."]
-    if errores:
-        raise CarteraError(errores)
     sucursal = sucursal or empleador.sucursales.order_by("numero").first()
-    if sucursal is None or sucursal.empleador_id != empleador.pk:
-        raise CarteraError({"sucursal": ["Elija una sucursal del empleador."]})
+    glosa_emitir_validar(
+        empleador=empleador,
+        sucursal=sucursal,
+        origen=origen,
+        capital=capital,
+        multas=multas,
+        detalle=detalle,
+    )
+    assert sucursal is not None  # noqa: S101 - checked above
     return Glosa.objects.create(
         origen=origen,
         empleador=empleador,
@@ -418,6 +410,33 @@ def glosa_emitir(
         emitida_en=_ahora(at),
         emitida_por=_usuario(por),
     )
+
+
+def glosa_emitir_validar(
+    *,
+    empleador: Empleador,
+    sucursal: Sucursal | None,
+    origen: str,
+    capital: Decimal,
+    multas: Decimal,
+    detalle: str,
+) -> None:
+    """The checks of glosa_emitir, per field (forms show them before saving)."""
+    errores: dict[str, list[str]] = {}
+    if origen not in {Glosa.Origen.RESPONSABILIDAD_PATRONAL, Glosa.Origen.MULTA}:
+        errores["origen"] = ["Las glosas de planillas se generan con el proceso generar_glosas."]
+    if capital is None or capital < 0:
+        errores["capital"] = ["El capital no puede ser negativo."]
+    if multas is None or multas < 0:
+        errores["multas"] = ["La multa no puede ser negativa."]
+    if not errores and capital + multas <= 0:
+        errores["capital"] = ["La glosa debe tener un valor a pagar."]
+    if not detalle.strip():
+        errores["detalle"] = ["Describa el origen de la glosa."]
+    if sucursal is None or sucursal.empleador_id != empleador.pk:
+        errores["sucursal"] = ["Elija una sucursal del empleador."]
+    if errores:
+        raise CarteraError(errores)
 
 
 def glosa_notificar(

@@ -16,9 +16,9 @@ from core.batch import LoteEnCurso
 logger = logging.getLogger(__name__)
 
 
-def _ejecutar(nombre: str) -> dict[str, int]:
+def _ejecutar(nombre: str, **parametros: bool) -> dict[str, int]:
     try:
-        return batch.ejecutar(nombre)
+        return batch.ejecutar(nombre, **parametros)
     except LoteEnCurso as exc:
         logger.info("%s", exc)
         return {}
@@ -26,8 +26,10 @@ def _ejecutar(nombre: str) -> dict[str, int]:
 
 @shared_task(acks_late=True)
 def generar_glosas() -> dict[str, int]:
-    """Glosas for every planilla unpaid after its due date (all due periods)."""
-    return _ejecutar(batch.GENERAR_GLOSAS)
+    """Glosas for every planilla unpaid after its due date (all due periods), notified
+    online in the same pass (seed 002: the notification is automatic) on business days;
+    on other days they wait, EMITIDA, for the next business day's notificar_glosas."""
+    return _ejecutar(batch.GENERAR_GLOSAS, notificar=calendar.is_business_day(timezone.localdate()))
 
 
 @shared_task(acks_late=True)

@@ -57,6 +57,7 @@ _CARTERA_LECTURA = [
 ]
 _CARTERA_GESTION = [
     "cartera.change_empleador",
+    "cartera.add_glosa",
     "cartera.notificar_glosa",
     "cartera.impugnacion_registrar",
     "cartera.emitir_titulo",

@@ -17,8 +17,9 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "schedule": crontab(minute="*/5"),
     },
     # Cartera (cartera/tasks.py), every night in order: glosas for planillas unpaid after
-    # their due date, títulos for glosas whose término ended, then the day's notices.
-    # Each job is idempotent and holds its own lock; notification runs on business days.
+    # their due date (notified in the same pass on business days), títulos for glosas
+    # whose término ended, then notices for glosas still EMITIDA (issued by staff or on a
+    # non-business day). Each job is idempotent and holds its own lock.
     "cartera-generar-glosas": {
         "task": "cartera.tasks.generar_glosas",
         "schedule": crontab(minute=0, hour=1),

@@ -103,9 +103,11 @@ ROLE = roles  # re-export for tests: factories.ROLE.JEFE_UNIDAD
 
 
 def _periodo(n: int) -> dt.date:
+    """Past months from December 2024 backwards (eight years, then again), clear of the
+    2025-2026 periods that tests name explicitly and within the interest-rate table."""
     from core.calendar import add_plazo
 
-    return add_plazo(dt.date(2020, 1, 1), months=n)
+    return add_plazo(dt.date(2024, 12, 1), months=-(n % 96))
 
 
 class PlanillaFactory(factory.django.DjangoModelFactory):

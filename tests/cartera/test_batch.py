@@ -114,8 +114,8 @@ def test_notificar_groups_per_employer_and_computes_the_termino_per_canton(
     assert sorted(m.to[0] for m in mail.outbox) == ["gye@correo.test", "quito@correo.test"]
     cuerpo = next(m.body for m in mail.outbox if m.to == ["quito@correo.test"])
     assert quito.razon_social in cuerpo and quito.identificacion in cuerpo
-    assert "glosas notificadas: 2" in cuerpo and "hasta el 12/12/2025" in cuerpo
-    assert "01/12/2025" in cuerpo and "{{" not in cuerpo
+    assert "el 01/12/2025 2 glosa(s)" in cuerpo and "hasta el 12/12/2025" in cuerpo
+    assert "{{" not in cuerpo and "\x00" not in cuerpo
     correo = Correo.objects.get(para=["quito@correo.test"])
     assert correo.object_id == str(aviso.pk) and correo.estado == Correo.Estado.ENVIADO
     assert GlosaHistorial.objects.filter(a="notificada").count() == 3

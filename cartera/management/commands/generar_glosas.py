@@ -24,9 +24,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--periodo", help="Periodo de las planillas, AAAA-MM.")
+        parser.add_argument(
+            "--notificar",
+            action="store_true",
+            help="Notificar en línea las glosas en la misma pasada (como notificar_glosas).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        parametros = {}
+        parametros: dict[str, Any] = {}
         if options["periodo"]:
             parametros["periodo"] = periodo(options["periodo"])
+        if options["notificar"]:
+            parametros["notificar"] = True
         ejecutar(self, GENERAR_GLOSAS, **parametros)
