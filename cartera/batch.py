@@ -100,6 +100,13 @@ def _rangos(qs: QuerySet[Any], campo: str, tamano: int) -> tuple[int, Iterator[t
     return datos["n"], ((a, min(a + tamano, fin + 1)) for a in range(inicio, fin + 1, tamano))
 
 
+def _reloj(at: dt.datetime | None, hoy: dt.date | None) -> tuple[dt.datetime, dt.date]:
+    """The run's moment (`at`, default now: every row it writes carries it) and its legal
+    date (`hoy`, default the moment's local date)."""
+    momento = at or timezone.now()
+    return momento, hoy or timezone.localdate(momento)
+
+
 def _usuario_id(por: Any) -> int | None:
     return por.pk if getattr(por, "is_authenticated", False) else None
 
@@ -199,6 +206,7 @@ def _avisar(*, desde: int, hasta: int, creada_en: Any, momento: dt.datetime) -> 
 
 def glosas_generar(
     *,
+    at: dt.datetime | None = None,
     periodo: dt.date | None = None,
     hoy: dt.date | None = None,
     notificar: bool = False,
@@ -217,8 +225,7 @@ def glosas_generar(
     born EMITIDA and move to NOTIFICADA with their history row, término, the employer's
     notice and, with `avisar`, one e-mail per employer. Chunks are ranges of employers,
     so an employer gets one notice per run."""
-    momento = timezone.now()
-    hoy = hoy or timezone.localdate(momento)
+    momento, hoy = _reloj(at, hoy)
     terminos = _Terminos(hoy)
     candidatas = Planilla.objects.filter(
         estado=Planilla.Estado.PENDIENTE, fecha_vencimiento__lt=hoy
@@ -362,6 +369,7 @@ def glosas_generar(
 
 def glosas_notificar(
     *,
+    at: dt.datetime | None = None,
     hoy: dt.date | None = None,
     periodo: dt.date | None = None,
     por: User | None = None,
@@ -374,8 +382,7 @@ def glosas_notificar(
     (NotificacionGlosa) and, when `avisar`, one e-mail; per glosa: NOTIFICADA with its
     término (GLOSA_TERMINO_DIAS business days from `hoy`, local holidays of the employer's
     canton and of the cartera unit's seat) and a history row."""
-    momento = timezone.now()
-    hoy = hoy or timezone.localdate(momento)
+    momento, hoy = _reloj(at, hoy)
     terminos = _Terminos(hoy)
     emitidas = Glosa.objects.filter(estado=Glosa.Estado.EMITIDA)
     filtro_periodo, params_periodo = "", []
@@ -446,60 +453,96 @@ def glosas_notificar(
 # --- emitir_titulos ------------------------------------------------------------------
 
 
-def titulos_emitir(
+def glosas_vencer(
     *,
+    at: dt.datetime | None = None,
     hoy: dt.date | None = None,
     por: User | None = None,
     lote: batch.Lote | None = None,
     tamano: int = TAMANO,
 ) -> dict[str, int]:
-    """First, NOTIFICADA glosas whose término ended before `hoy` become VENCIDA (a glosa
-    with a pending impugnación is IMPUGNADA and one under agreement EN_ACUERDO_PAGO, so
-    neither is touched). Then every VENCIDA glosa with no pending impugnación and no
-    open título gets its título de crédito (one per glosa, the coactiva process groups
-    them): interest liquidated to `hoy`, numbered per province and year without gaps,
-    sent to the province's coactiva unit (C.D. 497 3.5.2 i). The same rules as
-    cartera.services.titulo_emitir."""
-    momento = timezone.now()
-    hoy = hoy or timezone.localdate(momento)
-    resumen = {"glosas_vencidas": 0, "titulos_emitidos": 0, "sin_unidad_coactiva": 0}
+    """NOTIFICADA glosas whose término ended before `hoy` become VENCIDA (the bulk form of
+    cartera.services.glosa_vencer). A glosa with a pending impugnación is IMPUGNADA and
+    one under agreement EN_ACUERDO_PAGO, so neither is touched."""
+    momento, hoy = _reloj(at, hoy)
     vencibles = Glosa.objects.filter(estado=Glosa.Estado.NOTIFICADA, vence_en__lt=hoy)
-    por_emitir = Glosa.objects.filter(estado=Glosa.Estado.VENCIDA)
-    n_vencer, rangos_vencer = _rangos(vencibles, "id", tamano)
-    n_emitir = por_emitir.count()
+    total, rangos = _rangos(vencibles, "id", tamano)
     if lote is not None:
-        lote.set_total(n_vencer + n_emitir + n_vencer)
-    for desde, hasta in rangos_vencer:
+        lote.set_total(total)
+    return _vencer(vencibles, rangos, momento=momento, hoy=hoy, por=por, lote=lote)
+
+
+def _vencer(
+    vencibles: QuerySet[Glosa],
+    rangos: Iterator[tuple[int, int]],
+    *,
+    momento: dt.datetime,
+    hoy: dt.date,
+    por: User | None,
+    lote: batch.Lote | None,
+) -> dict[str, int]:
+    resumen = {"glosas_vencidas": 0}
+    donde = "id >= %s AND id < %s AND estado = %s AND vence_en < %s"
+    for desde, hasta in rangos:
+        rango = [desde, hasta, Glosa.Estado.NOTIFICADA, _fecha(hoy)]
         with transaction.atomic():
             _inmediato()
-            ids = list(
+            bloqueadas = list(
                 vencibles.filter(id__gte=desde, id__lt=hasta)
                 .select_for_update()
                 .values_list("id", flat=True)
             )
-            if not ids:
+            if not bloqueadas:
                 continue
-            GlosaHistorial.objects.bulk_create(
-                GlosaHistorial(
-                    glosa_id=i,
-                    de=Glosa.Estado.NOTIFICADA,
-                    a=Glosa.Estado.VENCIDA,
-                    en=momento,
-                    por_id=_usuario_id(por),
-                    lote_id=_lote_id(lote),
-                    motivo="Término vencido sin pago, impugnación ni acuerdo.",
-                )
-                for i in ids
+            _ejecutar_sql(
+                f"INSERT INTO {_t(GlosaHistorial)} (glosa_id, de, a, en, por_id, lote_id, motivo) "
+                f"SELECT id, %s, %s, %s, %s, %s, %s FROM {_t(Glosa)} WHERE {donde}",
+                [
+                    Glosa.Estado.NOTIFICADA,
+                    Glosa.Estado.VENCIDA,
+                    _momento(momento),
+                    _usuario_id(por),
+                    _lote_id(lote),
+                    "Término vencido sin pago, impugnación ni acuerdo.",
+                    *rango,
+                ],
             )
-            vencidas = Glosa.objects.filter(id__in=ids).update(estado=Glosa.Estado.VENCIDA)
+            vencidas = _ejecutar_sql(
+                f"UPDATE {_t(Glosa)} SET estado = %s WHERE {donde}",
+                [Glosa.Estado.VENCIDA, *rango],
+            )
         resumen["glosas_vencidas"] += vencidas
         if lote is not None:
-            lote.advance(len(ids))
+            lote.advance(len(bloqueadas))
             lote.count("glosas_vencidas", vencidas)
+    return resumen
 
+
+def titulos_emitir(
+    *,
+    at: dt.datetime | None = None,
+    hoy: dt.date | None = None,
+    por: User | None = None,
+    lote: batch.Lote | None = None,
+    tamano: int = TAMANO,
+) -> dict[str, int]:
+    """First glosas_vencer. Then every VENCIDA glosa with no pending impugnación and no
+    open título gets its título de crédito (one per glosa, the coactiva process groups
+    them): interest liquidated to `hoy`, numbered per province and year without gaps,
+    sent to the province's coactiva unit (C.D. 497 3.5.2 i). The same rules as
+    cartera.services.titulo_emitir."""
+    momento, hoy = _reloj(at, hoy)
+    resumen = {"glosas_vencidas": 0, "titulos_emitidos": 0, "sin_unidad_coactiva": 0}
+    vencibles = Glosa.objects.filter(estado=Glosa.Estado.NOTIFICADA, vence_en__lt=hoy)
+    por_emitir = Glosa.objects.filter(estado=Glosa.Estado.VENCIDA)
+    n_vencer, rangos_vencer = _rangos(vencibles, "id", tamano)
+    if lote is not None:
+        # The glosas that fall due now are counted twice: once marked, once issued.
+        lote.set_total(2 * n_vencer + por_emitir.count())
+    resumen.update(_vencer(vencibles, rangos_vencer, momento=momento, hoy=hoy, por=por, lote=lote))
+    _, rangos_emitir = _rangos(por_emitir, "id", tamano)
     tasas = interes.tabla_tasas()
     unidades: dict[str, Unidad | None] = {}
-    _, rangos_emitir = _rangos(por_emitir, "id", tamano)
     for desde, hasta in rangos_emitir:
         with transaction.atomic():
             _inmediato()

@@ -361,6 +361,7 @@ class Glosa(Saldo):
     # Read through the employer ((empleador, estado) index), so no index of its own.
     notificacion = models.ForeignKey(
         NotificacionGlosa,
+        verbose_name=_("notificación"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -602,7 +603,9 @@ class TituloGlosa(models.Model):
     while the título is open, which lets the database hold "one open título per
     glosa"."""
 
-    titulo = models.ForeignKey(TituloCredito, on_delete=models.PROTECT, related_name="lineas")
+    titulo = models.ForeignKey(
+        TituloCredito, verbose_name=_("título"), on_delete=models.PROTECT, related_name="lineas"
+    )
     glosa = models.ForeignKey(Glosa, on_delete=models.PROTECT, related_name="lineas_titulo")
     capital = _dinero(_("capital"))
     intereses = _dinero(_("intereses"))
@@ -632,7 +635,9 @@ class TituloGlosa(models.Model):
 class TituloHistorial(AppendOnlyModel):
     """Every state change of a título de crédito: who, when, from, to, why."""
 
-    titulo = models.ForeignKey(TituloCredito, on_delete=models.PROTECT, related_name="historial")
+    titulo = models.ForeignKey(
+        TituloCredito, verbose_name=_("título"), on_delete=models.PROTECT, related_name="historial"
+    )
     de = models.CharField(_("de"), max_length=12, choices=TituloCredito.Estado.choices)
     a = models.CharField(_("a"), max_length=12, choices=TituloCredito.Estado.choices)
     en = models.DateTimeField(_("fecha"), default=timezone.now)
@@ -712,7 +717,12 @@ class Pago(AppendOnlyModel):
         Glosa, on_delete=models.PROTECT, null=True, blank=True, related_name="pagos"
     )
     titulo = models.ForeignKey(
-        TituloCredito, on_delete=models.PROTECT, null=True, blank=True, related_name="pagos"
+        TituloCredito,
+        verbose_name=_("título de crédito"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pagos",
     )
     intereses_liquidados = _dinero(
         _("intereses liquidados al pagar"),

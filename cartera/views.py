@@ -5,6 +5,7 @@ audited. Each page issues a fixed number of queries whatever the data size."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required, permission_required
@@ -19,6 +20,11 @@ from cartera.forms import FiltroMesForm, FiltroProvinciaForm
 from cartera.models import Glosa, TituloCredito
 from core.export import FORMATOS, tabla_respuesta
 from core.services import audit_log
+
+
+def _miles(valor: Decimal) -> Decimal:
+    """Chart values in thousands of dollars (the axis labels stay short)."""
+    return (valor / 1000).quantize(Decimal("0.1"))
 
 
 def _reporte(vista: Any) -> Any:
@@ -93,16 +99,18 @@ def reporte_mora(request: HttpRequest) -> HttpResponseBase:
     if exportado is not None:
         return exportado
     if reporte.es_nacional:
-        grafico = [(f.provincia, f.total.saldo) for f in reporte.filas if f.total.cantidad]
-        titulo_grafico = "Saldo en mora por provincia (USD)"
+        grafico = [(f.provincia, _miles(f.total.saldo)) for f in reporte.filas]
+        titulo_grafico = "Saldo en mora por provincia (miles de USD; provincias por código)"
+        categoria = "Provincia"
     else:
         fila = reporte.filas[0]
         grafico = [
-            ("Planillas", fila.planilla.saldo),
-            ("Glosas", fila.glosa.saldo),
-            ("Títulos", fila.titulo.saldo),
+            ("Planillas", _miles(fila.planilla.saldo)),
+            ("Glosas", _miles(fila.glosa.saldo)),
+            ("Títulos", _miles(fila.titulo.saldo)),
         ]
-        titulo_grafico = f"Saldo en mora de {fila.nombre} por estado (USD)"
+        titulo_grafico = f"Saldo en mora de {fila.nombre} por estado (miles de USD)"
+        categoria = "Estado"
     estados_glosa = [
         (Glosa.Estado(e).label, reporte.nacional.glosa_por_estado[e].cantidad)
         for e in Glosa.ABIERTOS
@@ -118,6 +126,7 @@ def reporte_mora(request: HttpRequest) -> HttpResponseBase:
             "reporte": reporte,
             "grafico": grafico,
             "titulo_grafico": titulo_grafico,
+            "categoria": categoria,
             "estados_glosa": estados_glosa,
             "estados_titulo": estados_titulo,
         },
@@ -148,7 +157,9 @@ def reporte_antiguedad(request: HttpRequest) -> HttpResponseBase:
     )
     if exportado is not None:
         return exportado
-    grafico = [(f"{t} días", c.saldo) for t, c in zip(reporte.tramos, reporte.total, strict=True)]
+    grafico = [
+        (f"{t} días", _miles(c.saldo)) for t, c in zip(reporte.tramos, reporte.total, strict=True)
+    ]
     return render(
         request,
         "cartera/reportes/antiguedad.html",
@@ -160,9 +171,10 @@ def reporte_antiguedad(request: HttpRequest) -> HttpResponseBase:
 def reporte_cambios(request: HttpRequest) -> HttpResponseBase:
     """State changes of a month, from the history rows."""
     propia = _provincia_propia(request)
-    form = FiltroMesForm(request.GET or None, nacional=propia is None)
+    este_mes = timezone.localdate().replace(day=1)
+    form = FiltroMesForm(request.GET or None, nacional=propia is None, initial={"mes": este_mes})
     datos = form.cleaned_data if form.is_valid() else {}
-    mes = datos.get("mes") or timezone.localdate().replace(day=1)
+    mes = datos.get("mes") or este_mes
     provincia = datos.get("provincia")
     reporte = selectors.cambios_del_mes(
         user=request.user, mes=mes, provincia=provincia.codigo if provincia else None
@@ -175,10 +187,8 @@ def reporte_cambios(request: HttpRequest) -> HttpResponseBase:
     )
     if exportado is not None:
         return exportado
-    cortos = {"Planilla": "Planilla", "Glosa": "Glosa", "Título de crédito": "Título"}
-    grafico = [(f"{cortos[o]} → {a}", n) for o, _, a, n in reporte.filas]
     return render(
         request,
         "cartera/reportes/cambios.html",
-        {"form": form, "reporte": reporte, "grafico": grafico, "provincia": provincia},
+        {"form": form, "reporte": reporte, "provincia": provincia},
     )
