@@ -313,27 +313,25 @@ def glosas_generar(
                     *rango,
                 ],
             )
-            glosadas = (
-                f"FROM {_t(Planilla)} p WHERE p.empleador_id >= %s AND p.empleador_id < %s "
-                f"AND p.estado = %s AND p.id IN (SELECT g.planilla_id FROM {_t(Glosa)} g "
-                "WHERE g.empleador_id >= %s AND g.empleador_id < %s AND g.emitida_en = %s)"
-            )
-            en_rango = [desde, hasta, Planilla.Estado.PENDIENTE, desde, hasta, ts]
+            if creadas != len(bloqueadas):  # every locked planilla got its glosa
+                raise RuntimeError(f"{len(bloqueadas)} planillas y {creadas} glosas emitidas.")
+            # The planillas that got a glosa are exactly the chunk's: locked, PENDIENTE.
             _ejecutar_sql(
                 f"INSERT INTO {_t(PlanillaHistorial)} (planilla_id, de, a, en, por_id, motivo) "
-                f"SELECT p.id, %s, %s, %s, %s, %s {glosadas}",
+                f"SELECT p.id, %s, %s, %s, %s, %s FROM {_t(Planilla)} p {condicion}",
                 [
                     Planilla.Estado.PENDIENTE,
                     Planilla.Estado.GLOSADA,
                     ts,
                     _usuario_id(por),
                     "Glosa emitida por falta de pago de la planilla.",
-                    *en_rango,
+                    *rango,
                 ],
             )
             _ejecutar_sql(
-                f"UPDATE {_t(Planilla)} SET estado = %s WHERE id IN (SELECT p.id {glosadas})",
-                [Planilla.Estado.GLOSADA, *en_rango],
+                f"UPDATE {_t(Planilla)} SET estado = %s WHERE id IN "
+                f"(SELECT p.id FROM {_t(Planilla)} p {condicion})",
+                [Planilla.Estado.GLOSADA, *rango],
             )
             if notificar:
                 _historial_notificacion(
