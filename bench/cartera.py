@@ -38,6 +38,9 @@ def main() -> None:
         "--por-empleador", type=int, default=1, help="planillas (sucursales) per employer"
     )
     parser.add_argument("--base", default="bench_cartera", help="database to (re)create")
+    parser.add_argument(
+        "--tamano", type=int, default=None, help="rows (employers) per chunk; default the jobs'"
+    )
     args = parser.parse_args()
 
     servidor = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
@@ -59,7 +62,7 @@ def main() -> None:
     print(f"Base de datos {args.base}: migrando…", flush=True)
     call_command("migrate", verbosity=0)
     _cargar(args.planillas, args.por_empleador)
-    _medir(args.planillas)
+    _medir(args.planillas, args.tamano)
 
 
 def _recrear(servidor: str, nombre: str) -> None:
@@ -154,7 +157,7 @@ class Contador:
         return execute(sql, params, many, context)
 
 
-def _medir(planillas: int) -> None:
+def _medir(planillas: int, tamano: int | None) -> None:
     import datetime as dt
 
     from django.db import connection, transaction
@@ -216,11 +219,13 @@ def _medir(planillas: int) -> None:
         assert PlanillaHistorial.objects.count() == planillas
         return total, consultas
 
-    periodo = {"periodo": dt.date(2026, 1, 1), "hoy": hoy}
+    periodo: dict[str, object] = {"periodo": dt.date(2026, 1, 1), "hoy": hoy}
+    extra: dict[str, object] = {"tamano": tamano} if tamano else {}
+    periodo.update(extra)
     print("Dos trabajos: generar_glosas y luego notificar_glosas…", flush=True)
     reiniciar()
     dos, dos_consultas = correr(
-        [(batch.GENERAR_GLOSAS, periodo), (batch.NOTIFICAR_GLOSAS, {"hoy": hoy})]
+        [(batch.GENERAR_GLOSAS, periodo), (batch.NOTIFICAR_GLOSAS, {"hoy": hoy, **extra})]
     )
     print("Una pasada: generar_glosas --notificar (lo que corre cada noche)…", flush=True)
     reiniciar()

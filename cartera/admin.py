@@ -575,6 +575,16 @@ class GlosaAdmin(AlcanceCarteraMixin, PermisosCarteraMixin, admin.ModelAdmin):
             kwargs["form"] = GlosaAddForm
         return super().get_form(request, obj, change=change, **kwargs)
 
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        """Only employers (and their sucursales) of the staff member's province."""
+        if db_field.name == "empleador":
+            kwargs["queryset"] = selectors.en_alcance(Empleador.objects.all(), request.user)
+        elif db_field.name == "sucursal":
+            kwargs["queryset"] = selectors.en_alcance(
+                Sucursal.objects.all(), request.user, provincia="empleador__provincia"
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
             return ((None, {"fields": GlosaAddForm.Meta.fields}),)

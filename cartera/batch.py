@@ -52,7 +52,7 @@ from core.models import Unidad, User
 from core.selectors import unidad_que_atiende
 from core.services import sequence_next_block
 
-TAMANO = 20_000  # rows (or employers) per chunk: one transaction each
+TAMANO = 50_000  # rows (or employers) per chunk: one transaction each
 
 GENERAR_GLOSAS = "generar_glosas"
 NOTIFICAR_GLOSAS = "notificar_glosas"
@@ -194,9 +194,10 @@ def _avisar(*, desde: int, hasta: int, creada_en: Any, momento: dt.datetime) -> 
             "e.identificacion AS identificacion, n.cantidad AS cantidad, "
             f"{sql_fecha('n.fecha')} AS fecha, {sql_fecha('n.vence_en')} AS vence "
             f"FROM {_t(NotificacionGlosa)} n JOIN {_t(Empleador)} e ON e.id = n.empleador_id "
+            "AND e.id >= %s AND e.id < %s "
             "WHERE n.empleador_id >= %s AND n.empleador_id < %s AND n.creada_en = %s"
         ),
-        params=[desde, hasta, creada_en],
+        params=[desde, hasta, desde, hasta, creada_en],
         creado_en=momento,
     )
 
@@ -245,7 +246,11 @@ def glosas_generar(
     # The chunk's planillas: locked and PENDIENTE, so none has a glosa yet (a glosa and
     # its planilla's GLOSADA are written in one transaction); the unique constraint on
     # glosa.planilla still guards it.
-    tablas = f"FROM {_t(Planilla)} p JOIN {_t(Empleador)} e ON e.id = p.empleador_id"
+    # (The employer range is repeated on e so the join reads only the chunk's employers.)
+    tablas = (
+        f"FROM {_t(Planilla)} p JOIN {_t(Empleador)} e ON e.id = p.empleador_id "
+        "AND e.id >= %s AND e.id < %s"
+    )
     condicion = (
         "WHERE p.empleador_id >= %s AND p.empleador_id < %s AND p.estado = %s "
         f"AND p.fecha_vencimiento < %s{filtro_periodo}"
@@ -279,7 +284,7 @@ def glosas_generar(
                     "(empleador_id, creada_en, fecha, vence_en, cantidad, lote_id, leida_en) "
                     f"SELECT p.empleador_id, %s, %s, MIN({case}), COUNT(*), %s, NULL "
                     f"{origen} GROUP BY p.empleador_id",
-                    [ts, _fecha(hoy), *case_params, lote_id, *rango],
+                    [ts, _fecha(hoy), *case_params, lote_id, desde, hasta, *rango],
                 )
                 estado = Glosa.Estado.NOTIFICADA
                 notificacion_sql = f"%s, %s, {case}, n.id"
@@ -309,6 +314,8 @@ def glosas_generar(
                     _usuario_id(por),
                     lote_id,
                     *notificacion_params,
+                    desde,
+                    hasta,
                     *union_params,
                     *rango,
                 ],

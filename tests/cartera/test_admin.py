@@ -257,3 +257,22 @@ def test_interest_rates_edited_by_the_national_supervisor_are_audited(client: Cl
     from cartera.models import TasaInteresMora
 
     assert TasaInteresMora.objects.get(fuente="BCE marzo 2026").mes == dt.date(2026, 3, 1)
+
+
+def test_a_glosa_cannot_be_added_for_an_employer_of_another_province(client: Client) -> None:
+    guayaquil = EmpleadorFactory(guayas=True)
+    entrar(client, roles.ANALISTA_CARTERA, "17-cartera")
+    response = client.post(
+        "/admin/cartera/glosa/add/",
+        {
+            "empleador": guayaquil.pk,
+            "sucursal": guayaquil.sucursales.get().pk,
+            "origen": "multa",
+            "capital": "0.00",
+            "multas": "40.00",
+            "detalle": "Multa por aviso de entrada tardío.",
+            "mora_desde": "2026-01-16",
+        },
+    )
+    assert response.status_code == 200 and "Escoja una opción válida" in response.content.decode()
+    assert not Glosa.objects.exists()
