@@ -281,7 +281,7 @@ class SucursalInline(ReadOnlyAdminMixin, admin.TabularInline):
 class EmpleadorAdmin(AlcanceCarteraMixin, admin.ModelAdmin):
     list_display = ["identificacion", "razon_social", "provincia", "sector", "email"]
     list_filter = ["sector", "tipo_persona"]
-    search_fields = ["=identificacion", "razon_social"]
+    search_fields = ["^identificacion", "razon_social"]
     list_select_related = ["provincia"]
     show_full_result_count = False
     inlines = [SucursalInline]
@@ -394,7 +394,7 @@ class PlanillaAdmin(AlcanceCarteraMixin, PermisosCarteraMixin, admin.ModelAdmin)
     ]
     list_filter = ["estado", AntiguedadFilter]
     date_hierarchy = "periodo"
-    search_fields = ["=id", "=empleador__identificacion", "empleador__razon_social"]
+    search_fields = ["=id", "^empleador__identificacion", "empleador__razon_social"]
     list_select_related = ["empleador", "sucursal"]
     show_full_result_count = False
     inlines = [PlanillaHistorialInline, PagoInline]
@@ -536,7 +536,7 @@ class GlosaAdmin(AlcanceCarteraMixin, PermisosCarteraMixin, admin.ModelAdmin):
     ]
     list_filter = ["estado", "origen", AntiguedadFilter]
     date_hierarchy = "periodo"
-    search_fields = ["=id", "=empleador__identificacion", "empleador__razon_social"]
+    search_fields = ["=id", "^empleador__identificacion", "empleador__razon_social"]
     list_select_related = ["empleador"]
     show_full_result_count = False
     raw_id_fields = ["empleador", "sucursal"]
@@ -769,7 +769,7 @@ class ImpugnacionAdmin(AlcanceCarteraMixin, PermisosCarteraMixin, admin.ModelAdm
     alcance_provincia = "glosa__provincia"
     list_display = ["glosa", "empleador", "presentada_el", "estado", "resolucion", "resuelta_el"]
     list_filter = ["estado"]
-    search_fields = ["=glosa__id", "=glosa__empleador__identificacion", "resolucion"]
+    search_fields = ["=glosa__id", "^glosa__empleador__identificacion", "resolucion"]
     list_select_related = ["glosa__empleador"]
     show_full_result_count = False
     actions = ["resolver"]
@@ -845,7 +845,7 @@ class TituloCreditoAdmin(AlcanceCarteraMixin, PermisosCarteraMixin, admin.ModelA
         "unidad_coactiva",
     ]
     list_filter = ["estado", "anio", AntiguedadFilter]
-    search_fields = ["=empleador__identificacion", "empleador__razon_social"]
+    search_fields = ["^empleador__identificacion", "empleador__razon_social"]
     list_select_related = ["empleador", "unidad_coactiva"]
     show_full_result_count = False
     inlines = [GlosasDelTituloInline, TituloHistorialInline, PagoInline]
@@ -952,7 +952,7 @@ class PagoAdmin(AlcanceCarteraMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["fecha", "empleador", "monto", "canal", "referencia", "obligacion"]
     list_filter = ["canal"]
     date_hierarchy = "fecha"
-    search_fields = ["=empleador__identificacion", "empleador__razon_social", "=referencia"]
+    search_fields = ["^empleador__identificacion", "empleador__razon_social", "=referencia"]
     list_select_related = ["empleador"]
     show_full_result_count = False
 
@@ -965,7 +965,7 @@ class NotificacionGlosaAdmin(AlcanceCarteraMixin, ReadOnlyAdminMixin, admin.Mode
     alcance_provincia = "empleador__provincia"
     list_display = ["creada_en", "empleador", "cantidad", "vence_en", "leida_en"]
     date_hierarchy = "creada_en"
-    search_fields = ["=empleador__identificacion", "empleador__razon_social"]
+    search_fields = ["^empleador__identificacion", "empleador__razon_social"]
     list_select_related = ["empleador"]
     show_full_result_count = False
 

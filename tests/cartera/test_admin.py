@@ -276,3 +276,13 @@ def test_a_glosa_cannot_be_added_for_an_employer_of_another_province(client: Cli
     )
     assert response.status_code == 200 and "Escoja una opción válida" in response.content.decode()
     assert not Glosa.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "termino", ["Andina", "17-2026-000001", "1790", "'; DROP TABLE x; --", "%"]
+)
+def test_any_search_answers_without_error(client: Client, pichincha: Glosa, termino: str) -> None:
+    entrar(client, roles.JEFE_UNIDAD, "17-cartera")
+    for modelo in ("glosa", "planilla", "titulocredito", "empleador", "impugnacion", "pago"):
+        respuesta = client.get(f"/admin/cartera/{modelo}/", {"q": termino})
+        assert respuesta.status_code == 200, (modelo, termino)
