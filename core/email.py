@@ -4,15 +4,17 @@ and <name>.html (optional); both get `site_url` in their context."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.template import TemplateDoesNotExist
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
 from core.models import Correo
@@ -98,3 +100,102 @@ def correo_entregar(*, correo_id: int) -> bool:
         correo.enviado_en = timezone.now()
         correo.save(update_fields=["estado", "enviado_en", "intentos"])
         return True
+
+
+# --- Bulk e-mail: one outbox row per recipient, written by the database ----------------
+
+_SENTINELA = re.compile(r"\x00([A-Za-z_][A-Za-z0-9_]*)\x00")
+LOTE_ENVIO = 200  # e-mails per delivery task
+
+
+def sql_fecha(expresion: str) -> str:
+    """SQL that formats a date column as dd/mm/yyyy on this database (for bulk
+    templates, which receive values already formatted)."""
+    if connection.vendor == "postgresql":
+        return f"to_char({expresion}, 'DD/MM/YYYY')"
+    return f"strftime('%%d/%%m/%%Y', {expresion})"
+
+
+def correos_encolar_sql(
+    *,
+    plantilla: str,
+    asunto: str,
+    origen_sql: str,
+    params: Sequence[Any] = (),
+    campos: Sequence[str],
+    evento: str = "",
+    modelo: type[models.Model] | None = None,
+    contexto: dict[str, Any] | None = None,
+    creado_en: dt.datetime | None = None,
+) -> list[int]:
+    """Queue one e-mail per row of `origen_sql` in a single INSERT … SELECT, for mass
+    notices (tens of thousands of employers) where rendering each message in Python
+    would dominate the job.
+
+    `origen_sql` is a SELECT giving a column `para` (the address), a column `objeto_id`
+    (the pk of the `modelo` row the e-mail is about, or NULL) and one column per name
+    in `campos`, already formatted as text (see `sql_fecha`). The plain-text template
+    `correo/<plantilla>.txt` is rendered once with a marker per field (and `contexto`
+    for constant values); the database fills the markers in. Fields must therefore be
+    printed as they are (no filters), and bulk templates have no HTML part. Rows
+    without an address are skipped. Delivery is queued after commit, LOTE_ENVIO
+    e-mails per task; the periodic sweep resends anything left pending."""
+    campos = list(campos)
+    if _template_exists(f"correo/{plantilla}.html"):
+        raise ValueError(f"La plantilla masiva «{plantilla}» no puede tener parte HTML.")
+    ctx = {
+        "site_url": settings.SITE_URL,
+        **(contexto or {}),
+        **{campo: f"\x00{campo}\x00" for campo in campos},
+    }
+    texto = render_to_string(f"correo/{plantilla}.txt", ctx)
+    piezas = _SENTINELA.split(texto)
+    literales, variables = piezas[0::2], piezas[1::2]
+    if set(variables) != set(campos) or any("\x00" in parte for parte in literales):
+        raise ValueError(
+            f"La plantilla «{plantilla}» debe mostrar cada campo ({', '.join(campos)}) sin filtros."
+        )
+    cuerpo_sql = ["%s"]
+    cuerpo_params: list[Any] = [literales[0]]
+    for variable, literal in zip(variables, literales[1:], strict=True):
+        cuerpo_sql += [f"COALESCE(CAST(fuente.{variable} AS TEXT), '')", "%s"]
+        cuerpo_params.append(literal)
+    postgres = connection.vendor == "postgresql"
+    para_sql = "jsonb_build_array(fuente.para)" if postgres else "json_array(fuente.para)"
+    lista_vacia = "'[]'::jsonb" if postgres else "'[]'"
+    momento = creado_en or timezone.now()
+    content_type = ContentType.objects.get_for_model(modelo) if modelo is not None else None
+    tabla = connection.ops.quote_name(Correo._meta.db_table)
+    # Only identifiers written in code are interpolated; every value is a parameter.
+    sql = (
+        f"INSERT INTO {tabla} (creado_en, evento, para, asunto, cuerpo_texto, cuerpo_html, "  # noqa: S608
+        "adjuntos, estado, intentos, ultimo_error, enviado_en, content_type_id, object_id) "
+        f"SELECT %s, %s, {para_sql}, %s, {' || '.join(cuerpo_sql)}, '', {lista_vacia}, "
+        "%s, 0, '', NULL, %s, COALESCE(CAST(fuente.objeto_id AS TEXT), '') "
+        f"FROM ({origen_sql}) fuente WHERE COALESCE(fuente.para, '') <> '' RETURNING id"
+    )
+    todos = [
+        connection.ops.adapt_datetimefield_value(momento),
+        evento,
+        asunto[:200],
+        *cuerpo_params,
+        Correo.Estado.PENDIENTE,
+        content_type.pk if content_type is not None else None,
+        *params,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, todos)
+        ids = sorted(fila[0] for fila in cursor.fetchall())
+    from core.tasks import correos_enviar_lote_task
+
+    for inicio in range(0, len(ids), LOTE_ENVIO):
+        enqueue_on_commit(correos_enviar_lote_task, ids[inicio : inicio + LOTE_ENVIO])
+    return ids
+
+
+def _template_exists(nombre: str) -> bool:
+    try:
+        get_template(nombre)
+    except TemplateDoesNotExist:
+        return False
+    return True

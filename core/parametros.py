@@ -68,6 +68,19 @@ DEFINICIONES: dict[str, Definicion] = {
     "MULTA_AVISO_ENTRADA_PCT": Definicion(
         Decimal, "Multa por aviso de entrada tardío (% del aporte).", Decimal("4")
     ),
+    "PLANILLA_DIA_VENCIMIENTO": Definicion(
+        int,
+        "Día del mes siguiente al periodo hasta el que se paga la planilla sin mora.",
+        15,
+        "Pago de aportes hasta el día 15 del mes siguiente (DOMAIN.md §3)",
+    ),
+    "PAGO_ORDEN_IMPUTACION": Definicion(
+        list,
+        "Orden en que un pago parcial se imputa a los componentes de la deuda "
+        "(intereses, capital, multas, recargos).",
+        ["intereses", "capital", "multas", "recargos"],
+        "Código Tributario, art. 47 (intereses, luego capital, al final multas), por analogía",
+    ),
     "CERTIFICADO_VIGENCIA_DIAS": Definicion(
         int, "Vigencia del certificado de cumplimiento de obligaciones patronales (días).", 30
     ),

@@ -63,24 +63,66 @@ _TRAMITES_CATALOGO = [
     for accion in ("add", "change", "delete")
 ]
 
+# Cartera (cartera/migrations/0004_roles.py): everyone who works with obligations reads
+# them (scoped to their province by cartera.selectors); acting on them is split by role.
+_CARTERA_LECTURA = [
+    f"cartera.view_{modelo}"
+    for modelo in (
+        "empleador",
+        "sucursal",
+        "planilla",
+        "planillahistorial",
+        "glosa",
+        "glosahistorial",
+        "impugnacion",
+        "notificacionglosa",
+        "titulocredito",
+        "tituloglosa",
+        "titulohistorial",
+        "pago",
+        "tasainteresmora",
+    )
+]
+_CARTERA_GESTION = [
+    "cartera.change_empleador",
+    "cartera.add_glosa",
+    "cartera.notificar_glosa",
+    "cartera.impugnacion_registrar",
+    "cartera.emitir_titulo",
+    "cartera.registrar_pago",
+    "cartera.ver_reportes",
+]
+_CARTERA_DECISION = ["cartera.impugnacion_resolver", "cartera.anular_titulo"]
+
 # role -> permissions "app_label.codename". Apps append their own entries here.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    ANALISTA_CARTERA: [*_REFERENCIA_LECTURA, *_TRAMITES_TRABAJO],
-    SECRETARIO_ABOGADO: [*_REFERENCIA_LECTURA, *_TRAMITES_TRABAJO],
+    ANALISTA_CARTERA: [*_REFERENCIA_LECTURA, *_TRAMITES_TRABAJO, *_CARTERA_LECTURA, *_CARTERA_GESTION],
+    SECRETARIO_ABOGADO: [*_REFERENCIA_LECTURA, *_TRAMITES_TRABAJO, *_CARTERA_LECTURA],
     JEFE_UNIDAD: [
         *_REFERENCIA_LECTURA,
         "core.add_feriado",
         "core.change_feriado",
         *_TRAMITES_TRABAJO,
+        *_CARTERA_LECTURA,
+        *_CARTERA_GESTION,
+        *_CARTERA_DECISION,
     ],
     DIRECTOR_PROVINCIAL: [
         *_REFERENCIA_LECTURA,
         "core.add_feriado",
         "core.change_feriado",
         *_TRAMITES_TRABAJO,
+        *_CARTERA_LECTURA,
+        *_CARTERA_DECISION,
+        "cartera.emitir_titulo",
+        "cartera.ver_reportes",
     ],
     SUPERVISOR_NACIONAL: [
         *_REFERENCIA_LECTURA,
+        *_CARTERA_LECTURA,
+        "cartera.ver_reportes",
+        "cartera.add_tasainteresmora",
+        "cartera.change_tasainteresmora",
         "core.add_feriado",
         "core.change_feriado",
         "core.delete_feriado",
@@ -90,7 +132,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_TRAMITES_TRABAJO,
         *_TRAMITES_CATALOGO,
     ],
-    AUDITOR: [*_REFERENCIA_LECTURA, "core.view_eventoauditoria", *_TRAMITES_LECTURA],
+    AUDITOR: [
+        *_REFERENCIA_LECTURA,
+        "core.view_eventoauditoria",
+        *_TRAMITES_LECTURA,
+        *_CARTERA_LECTURA,
+        "cartera.ver_reportes",
+    ],
 }
 
 

@@ -24,4 +24,20 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "tramites.tasks.solicitudes_sin_enrutar_barrer",
         "schedule": crontab(minute="*"),
     },
+    # Cartera (cartera/tasks.py), every night in order: glosas for planillas unpaid after
+    # their due date (notified in the same pass on business days), títulos for glosas
+    # whose término ended, then notices for glosas still EMITIDA (issued by staff or on a
+    # non-business day). Each job is idempotent and holds its own lock.
+    "cartera-generar-glosas": {
+        "task": "cartera.tasks.generar_glosas",
+        "schedule": crontab(minute=0, hour=1),
+    },
+    "cartera-emitir-titulos": {
+        "task": "cartera.tasks.emitir_titulos",
+        "schedule": crontab(minute=0, hour=2),
+    },
+    "cartera-notificar-glosas": {
+        "task": "cartera.tasks.notificar_glosas",
+        "schedule": crontab(minute=0, hour=6, day_of_week="mon-fri"),
+    },
 }

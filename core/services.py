@@ -22,17 +22,27 @@ def sequence_next(*, clave: str) -> int:
     """Next number of a gap-free sequence. Must run inside the transaction that stores
     the number: the row stays locked until it commits, and a rollback gives the number
     back, so numbers have neither gaps nor duplicates under concurrency."""
+    return sequence_next_block(clave=clave, cantidad=1)
+
+
+def sequence_next_block(*, clave: str, cantidad: int) -> int:
+    """Reserve `cantidad` consecutive numbers of a gap-free sequence and return the
+    first (batch jobs numbering many rows at once). Same rules as sequence_next: call
+    it inside the transaction that stores every one of the numbers."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("sequence_next debe llamarse dentro de transaction.atomic().")
+    if cantidad < 1:
+        raise ValueError("cantidad debe ser al menos 1.")
     try:
         with transaction.atomic():
             Secuencia.objects.get_or_create(clave=clave)
     except IntegrityError:
         pass  # another transaction created it first; it is there now
     fila = Secuencia.objects.select_for_update().get(clave=clave)
-    fila.ultimo += 1
+    primero = fila.ultimo + 1
+    fila.ultimo += cantidad
     fila.save(update_fields=["ultimo"])
-    return fila.ultimo
+    return primero
 
 
 def parametro_set(

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from celery import shared_task
 from django.utils import timezone
@@ -8,6 +9,8 @@ from django.utils import timezone
 from core import services
 from core.models import Correo
 from core.queue import send_now
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(acks_late=True)
@@ -36,6 +39,21 @@ def limpieza_diaria() -> dict[str, int]:
     from core.cleanup import expired_data_delete
 
     return expired_data_delete()
+
+
+@shared_task(acks_late=True)
+def correos_enviar_lote_task(correo_ids: list[int]) -> int:
+    """Deliver a batch of queued e-mails (bulk notices). A failure leaves that e-mail
+    PENDIENTE for the sweep and does not stop the rest."""
+    from core.email import correo_entregar
+
+    enviados = 0
+    for correo_id in correo_ids:
+        try:
+            enviados += correo_entregar(correo_id=correo_id)
+        except Exception:
+            logger.warning("Correo %s no enviado; quedará para el barrido.", correo_id)
+    return enviados
 
 
 @shared_task(acks_late=True)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
+from decimal import Decimal
+
 import factory
 from django.contrib.auth.models import Group
 
-from cartera.models import Empleador, Sucursal
+from cartera.models import Empleador, Glosa, Planilla, Sucursal
+from cartera.services import fecha_vencimiento, termino_glosa
 from core import roles
 from core.identificacion import generar_cedula, generar_ruc_privado
 from core.models import Canton, Provincia, Unidad, User
@@ -92,3 +97,81 @@ def empleador_user(empleador: Empleador) -> User:
 
 
 ROLE = roles  # re-export for tests: factories.ROLE.JEFE_UNIDAD
+
+
+# --- Cartera: obligations -------------------------------------------------------------
+
+
+def _periodo(n: int) -> dt.date:
+    """Past months from December 2024 backwards (eight years, then again), clear of the
+    2025-2026 periods that tests name explicitly and within the interest-rate table."""
+    from core.calendar import add_plazo
+
+    return add_plazo(dt.date(2024, 12, 1), months=-(n % 96))
+
+
+class PlanillaFactory(factory.django.DjangoModelFactory):
+    """A monthly planilla, PENDIENTE by default; `vencimiento` follows the parameter."""
+
+    class Meta:
+        model = Planilla
+
+    empleador = factory.SubFactory(EmpleadorFactory)
+    sucursal = factory.LazyAttribute(lambda o: o.empleador.sucursales.order_by("numero").first())
+    provincia = factory.LazyAttribute(lambda o: o.empleador.provincia)
+    periodo = factory.Sequence(_periodo)
+    aporte_personal = Decimal("94.50")
+    aporte_patronal = Decimal("111.50")
+    fondos_reserva = Decimal("83.33")
+    capital = factory.LazyAttribute(
+        lambda o: o.aporte_personal + o.aporte_patronal + o.fondos_reserva
+    )
+    fecha_vencimiento = factory.LazyAttribute(lambda o: fecha_vencimiento(o.periodo))
+    mora_desde = factory.LazyAttribute(lambda o: o.fecha_vencimiento + dt.timedelta(days=1))
+    intereses_hasta = factory.LazyAttribute(lambda o: o.fecha_vencimiento)
+
+    class Params:
+        pagada = factory.Trait(
+            estado=Planilla.Estado.PAGADA,
+            pagado_capital=factory.LazyAttribute(lambda o: o.capital),
+        )
+
+
+class GlosaFactory(factory.django.DjangoModelFactory):
+    """A glosa of an unpaid planilla. Traits give the states reached by notification
+    (`notificada`, with its término) and after it; prefer the services to move one."""
+
+    class Meta:
+        model = Glosa
+
+    planilla = factory.SubFactory(PlanillaFactory, estado=Planilla.Estado.GLOSADA)
+    origen = Glosa.Origen.PLANILLA
+    empleador = factory.LazyAttribute(lambda o: o.planilla.empleador)
+    sucursal = factory.LazyAttribute(lambda o: o.planilla.sucursal)
+    provincia = factory.LazyAttribute(lambda o: o.planilla.provincia)
+    canton = factory.LazyAttribute(lambda o: o.planilla.empleador.canton)
+    periodo = factory.LazyAttribute(lambda o: o.planilla.periodo)
+    capital = factory.LazyAttribute(lambda o: o.planilla.capital)
+    mora_desde = factory.LazyAttribute(lambda o: o.planilla.mora_desde)
+    intereses_hasta = factory.LazyAttribute(lambda o: o.planilla.intereses_hasta)
+
+    class Params:
+        notificada_el = None
+        notificada = factory.Trait(
+            estado=Glosa.Estado.NOTIFICADA,
+            notificada_en=factory.LazyAttribute(
+                lambda o: dt.datetime.combine(
+                    o.notificada_el or dt.date.today(), dt.time(9), tzinfo=_TZ
+                )
+            ),
+            termino_desde=factory.LazyAttribute(lambda o: o.notificada_en.date()),
+            vence_en=factory.LazyAttribute(
+                lambda o: termino_glosa(
+                    fecha=o.termino_desde, canton_id=o.canton.pk, provincia_id=o.provincia.pk
+                )
+            ),
+        )
+        vencida = factory.Trait(notificada=True, estado=Glosa.Estado.VENCIDA)
+
+
+_TZ = zoneinfo.ZoneInfo("America/Guayaquil")

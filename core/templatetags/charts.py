@@ -5,7 +5,8 @@ screen readers (role="img", a title, and the same numbers in a table), printable
     {% bar_chart series title="Atenciones por mes" %}
 
 `series` is a list of (label, value) or (label, value, value2) tuples; with a second value
-the bars are grouped and `legend` names the two series.
+the bars are grouped and `legend` names the two series. `categoria` heads the labels'
+column of the data table (default "Periodo").
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ def bar_chart(
     width: int = 720,
     height: int = 260,
     value_format: str = "",
+    categoria: str = "Periodo",
 ) -> dict[str, Any]:
     rows = [tuple(row) for row in series]
     grouped = any(len(r) > 2 for r in rows)
@@ -95,6 +97,7 @@ def bar_chart(
         "label_y": top_pad + plot_h + 16,
         "legend_y": height - 8,
         "empty": not rows,
+        "categoria": categoria,
     }
 
 

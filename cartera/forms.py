@@ -1,0 +1,43 @@
+"""Forms of the cartera staff pages (report filters)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from core.models import Provincia
+
+
+class FiltroProvinciaForm(forms.Form):
+    """National staff may narrow a report to one province."""
+
+    provincia = forms.ModelChoiceField(
+        label="Provincia",
+        queryset=Provincia.objects.order_by("codigo"),
+        required=False,
+        empty_label="Todas",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+
+class FiltroMesForm(forms.Form):
+    mes = forms.DateField(
+        label="Mes",
+        required=False,
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month", "class": "form-control"}, format="%Y-%m"),
+        error_messages={"invalid": "Ingrese el mes como AAAA-MM."},
+    )
+    provincia = forms.ModelChoiceField(
+        label="Provincia",
+        queryset=Provincia.objects.order_by("codigo"),
+        required=False,
+        empty_label="Todas",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, *args: Any, nacional: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not nacional:
+            del self.fields["provincia"]

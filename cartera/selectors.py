@@ -1,0 +1,405 @@
+"""Cartera reads: what staff may see, what an employer owes, the management reports.
+
+Every report issues a fixed number of queries whatever the data size: aggregation is
+done by the database (GROUP BY and conditional sums), never row by row in Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from django.db.models import Count, DecimalField, F, Model, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from cartera import interes
+from cartera.models import (
+    COMPONENTES,
+    Empleador,
+    Glosa,
+    GlosaHistorial,
+    Planilla,
+    PlanillaHistorial,
+    TituloCredito,
+    TituloHistorial,
+)
+from core.calendar import add_plazo
+from core.models import Provincia
+from core.selectors import Nivel, alcance_de
+
+M = TypeVar("M", bound=Model)
+CERO = Decimal("0.00")
+
+
+# --- Scope ---------------------------------------------------------------------------
+
+
+def provincia_de(user: Any) -> str | None:
+    """The province whose cartera a staff member works: None for national roles.
+    Raises PermissionError for users who see no cartera at all."""
+    alcance = alcance_de(user)
+    if alcance.nivel is Nivel.NACIONAL:
+        return None
+    if alcance.provincia_id:
+        return alcance.provincia_id
+    raise PermissionError("Sin alcance territorial sobre la cartera.")
+
+
+def en_alcance(qs: QuerySet[M], user: Any, *, provincia: str = "provincia") -> QuerySet[M]:
+    """Cartera rows a staff member may read. Obligations belong to the Dirección
+    Provincial of the employer (the province recorded on the row, reached through the
+    lookup `provincia`): national roles see every province; the director and the staff
+    of the province's units see their province; anyone else, nothing."""
+    try:
+        codigo = provincia_de(user)
+    except PermissionError:
+        return qs.none()
+    if codigo is None:
+        return qs
+    return qs.filter(**{f"{provincia}_id": codigo})
+
+
+# --- What an employer owes ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LineaDeuda:
+    tipo: str  # "planilla", "glosa" or "titulo"
+    id: int
+    referencia: str
+    estado: str
+    en_mora: bool
+    capital: Decimal
+    intereses: Decimal
+    multas: Decimal
+    recargos: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.capital + self.intereses + self.multas + self.recargos
+
+
+@dataclass(frozen=True)
+class Deuda:
+    fecha: dt.date
+    lineas: list[LineaDeuda] = field(default_factory=list)
+
+    def _suma(self, campo: str, solo_mora: bool = False) -> Decimal:
+        return sum(
+            (getattr(linea, campo) for linea in self.lineas if linea.en_mora or not solo_mora),
+            CERO,
+        )
+
+    @property
+    def capital(self) -> Decimal:
+        return self._suma("capital")
+
+    @property
+    def intereses(self) -> Decimal:
+        return self._suma("intereses")
+
+    @property
+    def multas(self) -> Decimal:
+        return self._suma("multas")
+
+    @property
+    def recargos(self) -> Decimal:
+        return self._suma("recargos")
+
+    @property
+    def total(self) -> Decimal:
+        return self._suma("total")
+
+    @property
+    def en_mora(self) -> Decimal:
+        """Of the total, what is past due (planillas not yet due are owed, not in mora)."""
+        return self._suma("total", solo_mora=True)
+
+
+def linea_deuda(
+    tipo: str,
+    obligacion: Planilla | Glosa | TituloCredito,
+    referencia: str,
+    en: dt.date,
+    tasas: interes.TablaTasas,
+) -> LineaDeuda:
+    capital = obligacion.pendiente("capital")
+    devengados = interes.interes_mora(
+        capital=capital, liquidado_hasta=obligacion.intereses_hasta, hasta=en, tasas=tasas
+    )
+    return LineaDeuda(
+        tipo=tipo,
+        id=obligacion.pk,
+        referencia=referencia,
+        estado=obligacion.get_estado_display(),
+        en_mora=en >= obligacion.mora_desde,
+        capital=capital,
+        intereses=obligacion.pendiente("intereses") + devengados,
+        multas=obligacion.pendiente("multas"),
+        recargos=obligacion.pendiente("recargos"),
+    )
+
+
+def deuda_empleador(*, empleador: Empleador, en: dt.date | None = None) -> Deuda:
+    """What `empleador` owes on date `en` (today by default), per obligation and in
+    total, in capital, intereses, multas and recargos (DOMAIN.md §3): unpaid planillas
+    not yet glosada, open glosas and open títulos de crédito, with the late-payment
+    interest accrued up to `en`. Dates before an obligation's last payment are answered
+    with its current balance (payments are not replayed). Four queries."""
+    en = en or timezone.localdate()
+    tasas = interes.tabla_tasas()
+    lineas: list[LineaDeuda] = []
+    planillas = Planilla.objects.filter(
+        empleador=empleador, estado=Planilla.Estado.PENDIENTE
+    ).select_related("sucursal")
+    for p in planillas.order_by("periodo", "sucursal__numero"):
+        referencia = f"Planilla {p.periodo:%m/%Y}, sucursal {p.sucursal.numero}"
+        lineas.append(linea_deuda("planilla", p, referencia, en, tasas))
+    for g in Glosa.objects.filter(empleador=empleador, estado__in=Glosa.ABIERTOS).order_by("id"):
+        periodo = f" ({g.periodo:%m/%Y})" if g.periodo else ""
+        lineas.append(linea_deuda("glosa", g, f"{g}{periodo}", en, tasas))
+    for t in TituloCredito.objects.filter(
+        empleador=empleador, estado__in=TituloCredito.ABIERTOS
+    ).order_by("anio", "secuencial"):
+        lineas.append(linea_deuda("titulo", t, str(t), en, tasas))
+    return Deuda(fecha=en, lineas=lineas)
+
+
+# --- Reports (C.D. 497, 7th general disposition) ---------------------------------------
+
+_DINERO: DecimalField[Decimal, Decimal] = DecimalField(max_digits=16, decimal_places=2)
+
+
+def _saldo() -> Any:
+    """Registered balance of a row: every component minus what was paid of it."""
+    expresion = sum(
+        (F(c) - F(f"pagado_{c}") for c in COMPONENTES[1:]),
+        F(COMPONENTES[0]) - F(f"pagado_{COMPONENTES[0]}"),
+    )
+    return Coalesce(Sum(expresion, output_field=_DINERO), Value(CERO), output_field=_DINERO)
+
+
+def _capital() -> Any:
+    return Coalesce(
+        Sum(F("capital") - F("pagado_capital"), output_field=_DINERO),
+        Value(CERO),
+        output_field=_DINERO,
+    )
+
+
+def _planillas_en_mora(en: dt.date) -> QuerySet[Planilla]:
+    return Planilla.objects.filter(estado=Planilla.Estado.PENDIENTE, fecha_vencimiento__lt=en)
+
+
+@dataclass
+class Celda:
+    cantidad: int = 0
+    capital: Decimal = CERO
+    saldo: Decimal = CERO
+
+    def sumar(self, otra: Celda) -> None:
+        self.cantidad += otra.cantidad
+        self.capital += otra.capital
+        self.saldo += otra.saldo
+
+
+@dataclass
+class FilaMora:
+    provincia: str
+    nombre: str
+    planilla: Celda = field(default_factory=Celda)
+    glosa: Celda = field(default_factory=Celda)
+    titulo: Celda = field(default_factory=Celda)
+    glosa_por_estado: dict[str, Celda] = field(default_factory=lambda: defaultdict(Celda))
+    titulo_por_estado: dict[str, Celda] = field(default_factory=lambda: defaultdict(Celda))
+
+    @property
+    def total(self) -> Celda:
+        celda = Celda()
+        for parte in (self.planilla, self.glosa, self.titulo):
+            celda.sumar(parte)
+        return celda
+
+
+@dataclass
+class ReporteMora:
+    fecha: dt.date
+    filas: list[FilaMora]
+    nacional: FilaMora
+    es_nacional: bool
+
+
+def mora_por_estado(*, user: Any, en: dt.date | None = None) -> ReporteMora:
+    """The mora in its three states (planilla, glosa, título de crédito) per province and
+    in total on date `en`: count, unpaid capital and registered balance. Planillas count
+    while PENDIENTE after their due date; glosas and títulos while open. Four queries."""
+    en = en or timezone.localdate()
+    provincia = provincia_de(user)
+    provincias = Provincia.objects.order_by("codigo")
+    if provincia is not None:
+        provincias = provincias.filter(codigo=provincia)
+    filas = {p.codigo: FilaMora(provincia=p.codigo, nombre=p.nombre) for p in provincias}
+
+    def alcance(qs: QuerySet[M]) -> QuerySet[M]:
+        return qs if provincia is None else qs.filter(provincia_id=provincia)
+
+    for fila in (
+        alcance(_planillas_en_mora(en))
+        .values("provincia_id")
+        .annotate(n=Count("id"), k=_capital(), s=_saldo())
+        .order_by()
+    ):
+        filas[fila["provincia_id"]].planilla = Celda(fila["n"], fila["k"], fila["s"])
+    abiertas: list[tuple[QuerySet[Any], str, str]] = [
+        (Glosa.objects.filter(estado__in=Glosa.ABIERTOS), "glosa", "glosa_por_estado"),
+        (
+            TituloCredito.objects.filter(estado__in=TituloCredito.ABIERTOS),
+            "titulo",
+            "titulo_por_estado",
+        ),
+    ]
+    for qs, parte, detalle in abiertas:
+        for fila in (
+            alcance(qs)
+            .values("provincia_id", "estado")
+            .annotate(n=Count("id"), k=_capital(), s=_saldo())
+            .order_by()
+        ):
+            celda = Celda(fila["n"], fila["k"], fila["s"])
+            destino = filas[fila["provincia_id"]]
+            getattr(destino, parte).sumar(celda)
+            getattr(destino, detalle)[fila["estado"]].sumar(celda)
+    nacional = FilaMora(provincia="", nombre="Total nacional" if provincia is None else "Total")
+    for fila_mora in filas.values():
+        for parte in ("planilla", "glosa", "titulo"):
+            getattr(nacional, parte).sumar(getattr(fila_mora, parte))
+        for detalle in ("glosa_por_estado", "titulo_por_estado"):
+            for estado, celda in getattr(fila_mora, detalle).items():
+                getattr(nacional, detalle)[estado].sumar(celda)
+    return ReporteMora(
+        fecha=en, filas=list(filas.values()), nacional=nacional, es_nacional=provincia is None
+    )
+
+
+TRAMOS = [("0-30", 0, 30), ("31-90", 31, 90), ("91-180", 91, 180), ("181-365", 181, 365)]
+TRAMO_FINAL = ">365"
+
+
+@dataclass
+class ReporteAntiguedad:
+    fecha: dt.date
+    tramos: list[str]
+    filas: list[tuple[str, list[Celda]]]  # (obligation type, one cell per tramo)
+    total: list[Celda]
+
+
+def antiguedad(
+    *, user: Any, en: dt.date | None = None, provincia: str | None = None
+) -> ReporteAntiguedad:
+    """Aging of the mora on date `en` by days since the due date: 0-30, 31-90, 91-180,
+    181-365 and more than 365 days, per state (planilla, glosa, título). National
+    users may narrow it to one `provincia`. Three queries."""
+    en = en or timezone.localdate()
+    propia = provincia_de(user)
+    provincia = propia or provincia
+    # A row is `dias` days in mora on `en` when mora_desde = en - dias + 1.
+    limites = [
+        (nombre, en - dt.timedelta(days=hasta - 1), en - dt.timedelta(days=max(desde - 1, 0)))
+        for nombre, desde, hasta in TRAMOS
+    ]
+    agregados: dict[str, Any] = {}
+    for nombre, desde_fecha, hasta_fecha in limites:
+        filtro = Q(mora_desde__gte=desde_fecha, mora_desde__lte=hasta_fecha)
+        agregados[f"n_{nombre}"] = Count("id", filter=filtro)
+        agregados[f"s_{nombre}"] = _saldo_filtrado(filtro)
+    ultimo = limites[-1][1]
+    agregados[f"n_{TRAMO_FINAL}"] = Count("id", filter=Q(mora_desde__lt=ultimo))
+    agregados[f"s_{TRAMO_FINAL}"] = _saldo_filtrado(Q(mora_desde__lt=ultimo))
+    tramos = [n for n, _, _ in TRAMOS] + [TRAMO_FINAL]
+    conjuntos: list[tuple[str, QuerySet[Any]]] = [
+        ("Planillas en mora", _planillas_en_mora(en)),
+        ("Glosas", Glosa.objects.filter(estado__in=Glosa.ABIERTOS)),
+        ("Títulos de crédito", TituloCredito.objects.filter(estado__in=TituloCredito.ABIERTOS)),
+    ]
+    filas = []
+    total = [Celda() for _ in tramos]
+    for etiqueta, qs in conjuntos:
+        if provincia:
+            qs = qs.filter(provincia_id=provincia)
+        datos = qs.filter(mora_desde__lte=en).aggregate(**agregados)
+        celdas = [Celda(datos[f"n_{t}"], CERO, datos[f"s_{t}"] or CERO) for t in tramos]
+        for acumulado, celda in zip(total, celdas, strict=True):
+            acumulado.sumar(celda)
+        filas.append((etiqueta, celdas))
+    return ReporteAntiguedad(fecha=en, tramos=tramos, filas=filas, total=total)
+
+
+def _saldo_filtrado(filtro: Q) -> Any:
+    expresion = sum(
+        (F(c) - F(f"pagado_{c}") for c in COMPONENTES[1:]),
+        F(COMPONENTES[0]) - F(f"pagado_{COMPONENTES[0]}"),
+    )
+    return Sum(expresion, filter=filtro, output_field=_DINERO)
+
+
+@dataclass
+class ReporteCambios:
+    mes: dt.date
+    filas: list[tuple[str, str, str, int]]  # (obligation, from, to, count)
+
+
+def cambios_del_mes(*, user: Any, mes: dt.date, provincia: str | None = None) -> ReporteCambios:
+    """State changes of the month, from the history tables (C.D. 497 art. 2, 2.3.2.2 k:
+    "reportes periódicos de cambios de estado de la cartera"), plus the glosas and
+    títulos issued in it. Five queries."""
+    propia = provincia_de(user)
+    provincia = propia or provincia
+    mes = mes.replace(day=1)
+    desde, hasta = _limites_mes(mes)
+    filas: list[tuple[str, str, str, int]] = []
+    fuentes: list[tuple[str, QuerySet[Any], str, Any]] = [
+        ("Planilla", PlanillaHistorial.objects.all(), "planilla__provincia", Planilla.Estado),
+        ("Glosa", GlosaHistorial.objects.all(), "glosa__provincia", Glosa.Estado),
+        (
+            "Título de crédito",
+            TituloHistorial.objects.all(),
+            "titulo__provincia",
+            TituloCredito.Estado,
+        ),
+    ]
+    for etiqueta, qs, ruta, estados in fuentes:
+        qs = qs.filter(en__gte=desde, en__lt=hasta)
+        if provincia:
+            qs = qs.filter(**{f"{ruta}_id": provincia})
+        for fila in qs.values("de", "a").annotate(n=Count("id")).order_by("de", "a"):
+            filas.append((etiqueta, estados(fila["de"]).label, estados(fila["a"]).label, fila["n"]))
+    emisiones: list[tuple[str, QuerySet[Any], str, Any]] = [
+        ("Glosa", Glosa.objects.all(), "emitida_en", Glosa.Estado.EMITIDA.label),
+        (
+            "Título de crédito",
+            TituloCredito.objects.all(),
+            "emitido_en",
+            TituloCredito.Estado.EMITIDO.label,
+        ),
+    ]
+    for etiqueta, qs, campo, estado in emisiones:
+        qs = qs.filter(**{f"{campo}__gte": desde, f"{campo}__lt": hasta})
+        if provincia:
+            qs = qs.filter(provincia_id=provincia)
+        n = qs.count()
+        if n:
+            filas.append((etiqueta, "—", str(estado), n))
+    orden = {"Planilla": 0, "Glosa": 1, "Título de crédito": 2}
+    filas.sort(key=lambda f: (orden[f[0]], f[1] != "—", f[1], f[2]))
+    return ReporteCambios(mes=mes, filas=filas)
+
+
+def _limites_mes(mes: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    zona = timezone.get_current_timezone()
+    desde = dt.datetime.combine(mes, dt.time.min, tzinfo=zona)
+    hasta = dt.datetime.combine(add_plazo(mes, months=1), dt.time.min, tzinfo=zona)
+    return desde, hasta

@@ -1,0 +1,36 @@
+"""The demo data shows every state, and the demo employer's story."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from cartera.models import Empleador, Glosa, Impugnacion, Planilla, TituloCredito
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_data_has_obligations_in_every_state() -> None:
+    call_command("seed_demo", "--empleadores", "60", "--sin-progreso", stdout=StringIO())
+    for modelo in (Planilla, Glosa, TituloCredito):
+        estados = set(modelo.objects.values_list("estado", flat=True).distinct())
+        assert estados == set(modelo.Estado.values), modelo
+    assert set(Impugnacion.objects.values_list("estado", flat=True)) == set(
+        Impugnacion.Estado.values
+    )
+    hoy = timezone.localdate()
+    en_mora = Planilla.objects.filter(estado="pendiente", fecha_vencimiento__lt=hoy)
+    assert en_mora.exists()
+
+    andina = Empleador.objects.get(razon_social="Comercial Andina S.A.")
+    glosas = Glosa.objects.filter(empleador=andina)
+    assert glosas.filter(estado="notificada", vence_en__gte=hoy).exists()  # within término
+    assert glosas.filter(estado="vencida").exists()
+    assert glosas.filter(estado="impugnada", impugnaciones__estado="pendiente").exists()
+    titulos = TituloCredito.objects.filter(empleador=andina)
+    assert titulos.count() == 3
+    assert set(titulos.values_list("estado", flat=True)) == {"emitido"}
+    assert {t.unidad_coactiva.codigo for t in titulos} == {"17-coactiva"}
