@@ -96,7 +96,12 @@ _CARTERA_DECISION = ["cartera.impugnacion_resolver", "cartera.anular_titulo"]
 
 # role -> permissions "app_label.codename". Apps append their own entries here.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    ANALISTA_CARTERA: [*_REFERENCIA_LECTURA, *_TRAMITES_TRABAJO, *_CARTERA_LECTURA, *_CARTERA_GESTION],
+    ANALISTA_CARTERA: [
+        *_REFERENCIA_LECTURA,
+        *_TRAMITES_TRABAJO,
+        *_CARTERA_LECTURA,
+        *_CARTERA_GESTION,
+    ],
     SECRETARIO_ABOGADO: [*_REFERENCIA_LECTURA, *_TRAMITES_TRABAJO, *_CARTERA_LECTURA],
     JEFE_UNIDAD: [
         *_REFERENCIA_LECTURA,
