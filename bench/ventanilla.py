@@ -151,7 +151,7 @@ def main() -> None:
         "LOG_LEVEL": "WARNING",
         # Rate limits stay on (their cost is part of the page); each simulated visitor
         # comes from its own address.
-        "RATELIMIT_IP_META_KEY": "HTTP_X_FORWARDED_FOR",
+        "RATELIMIT_CLIENT_IP_HEADER": "HTTP_X_FORWARDED_FOR",
         "CELERY_BROKER_URL": "",
         "DJANGO_SETTINGS_MODULE": "bench.settings_bench",
         "PYTHONPATH": str(BASE),

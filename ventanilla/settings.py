@@ -127,8 +127,11 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://ventanill
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "core.views.error_429"
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
-# Behind the reverse proxy the client address is the first of X-Forwarded-For.
-RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
+# The client's address for rate limits and lockout (core/ratelimit.py): behind the reverse
+# proxy, from the header it sets (e.g. HTTP_X_REAL_IP), validated, else REMOTE_ADDR.
+RATELIMIT_CLIENT_IP_HEADER = env.str("RATELIMIT_CLIENT_IP_HEADER", default="")
+RATELIMIT_IP_META_KEY = "core.ratelimit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_ip"
 # The local-memory cache is per process; fine for one runserver, not for gunicorn workers.
 SILENCED_SYSTEM_CHECKS = [] if PRODUCTION else ["django_ratelimit.E003", "django_ratelimit.W001"]
 

@@ -97,3 +97,31 @@ def test_verification_is_rate_limited(client: Client) -> None:
     statuses = {client.get(f"/verificar/{code}/").status_code for _ in range(61)}
     assert 429 in statuses
     assert "Demasiadas solicitudes" in client.get(f"/verificar/{code}/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("header", "value", "expected"),
+    [
+        ("", "", "127.0.0.1"),
+        ("HTTP_X_REAL_IP", "", "127.0.0.1"),  # header missing: the peer
+        ("HTTP_X_REAL_IP", "203.0.113.9", "203.0.113.9"),
+        ("HTTP_X_REAL_IP", "no-es-una-ip", "127.0.0.1"),  # forged junk: the peer
+        ("HTTP_X_FORWARDED_FOR", "1.2.3.4, 198.51.100.7", "198.51.100.7"),  # only the proxy's entry
+    ],
+)
+def test_client_address_comes_only_from_the_proxy_header_and_junk_never_errors(
+    client: Client,
+    settings,
+    header: str,
+    value: str,
+    expected: str,  # type: ignore[no-untyped-def]
+) -> None:
+    from django.test import RequestFactory
+
+    from core.ratelimit import client_ip
+
+    settings.RATELIMIT_CLIENT_IP_HEADER = header
+    extra = {header: value} if header and value else {}
+    assert client_ip(RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", **extra)) == expected
+    code = new_verification_code()
+    assert client.get(f"/verificar/{code}/", **{"HTTP_X_REAL_IP": "basura"}).status_code == 404
