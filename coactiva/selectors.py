@@ -44,3 +44,22 @@ def levantamiento_precheck(*, empleador: Any) -> list[ProcesoElegibilidad]:
     measures can be lifted (every título CANCELADO or ANULADO, Reglamento art. 176) and,
     if not, which título still owes how much."""
     return []
+
+
+@dataclass(frozen=True)
+class ProcesoResumen:
+    """One of an employer's coactiva processes as the employer portal lists it."""
+
+    juicio_id: int
+    numero: str
+    etapa: str  # display label of the stage
+    unidad: str  # coactiva unit name
+    abierto_el: Any  # datetime.date
+    saldo: Decimal  # owed today across its títulos
+    medidas: list[MedidaResumen] = field(default_factory=list)  # every measure, any state
+
+
+def procesos_de_empleador(*, empleador: Any) -> list[ProcesoResumen]:
+    """The employer's coactiva processes (newest first) with their measures, for
+    /empleador/. Implemented by the coactiva issue; knows none until then."""
+    return []
