@@ -9,7 +9,7 @@ PORT ?= 8000
 EMPLEADORES ?= 300
 PYTEST_ARGS ?=
 
-.PHONY: run test install lint typecheck pytest worker beat check-deploy lock clean
+.PHONY: run test install lint typecheck pytest security worker beat check-deploy lock clean
 
 $(STAMP): requirements.lock requirements-dev.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Se necesita $(PYTHON)"; exit 1; }
@@ -35,6 +35,12 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+
+## security: bandit over the code (findings fixed or marked `nosec` with a reason) and
+## pip-audit over the locks (see scripts/pip_audit.py for what happens offline)
+security: $(STAMP)
+	$(VENV)/bin/bandit -q -c pyproject.toml -r core cartera coactiva tramites ventanilla scripts
+	$(PY) scripts/pip_audit.py
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy core cartera coactiva tramites ventanilla

@@ -295,7 +295,7 @@ def _planillas_masivas(*, periodo: dt.date, condicion: str, excluir: list[int]) 
     sin_demo = f" AND e.id NOT IN ({', '.join(['%s'] * len(excluir))})" if excluir else ""
     a = connection.ops.adapt_datefield_value
     return _sql(
-        f"INSERT INTO {_t(Planilla)} (empleador_id, sucursal_id, provincia_id, periodo, "
+        f"INSERT INTO {_t(Planilla)} (empleador_id, sucursal_id, provincia_id, periodo, "  # nosec B608
         "aporte_personal, aporte_patronal, fondos_reserva, capital, intereses, multas, "
         "recargos, pagado_capital, pagado_intereses, pagado_multas, pagado_recargos, "
         "fecha_vencimiento, mora_desde, intereses_hasta, estado, creada_en) "
@@ -350,7 +350,7 @@ def _pagar_a_tiempo(*, periodo: dt.date, hoy: dt.date, excluir: list[int]) -> in
         ],
     )
     return _sql(
-        f"UPDATE {_t(Planilla)} SET estado = %s, pagado_capital = capital "
+        f"UPDATE {_t(Planilla)} SET estado = %s, pagado_capital = capital "  # nosec B608
         f"WHERE id IN (SELECT p.id {donde})",
         [Planilla.Estado.PAGADA, *base],
     )

@@ -15,7 +15,7 @@ from tqdm import tqdm
 from core import roles
 from core.models import Unidad, User
 
-DEMO_PASSWORD = "Demo-IESS-2026"  # noqa: S105 - demo-only, printed on purpose
+DEMO_PASSWORD = "Demo-IESS-2026"  # noqa: S105 - demo-only, printed on purpose  # nosec B105
 
 T = TypeVar("T")
 

@@ -168,7 +168,7 @@ def correos_encolar_sql(
     tabla = connection.ops.quote_name(Correo._meta.db_table)
     # Only identifiers written in code are interpolated; every value is a parameter.
     sql = (
-        f"INSERT INTO {tabla} (creado_en, evento, para, asunto, cuerpo_texto, cuerpo_html, "  # noqa: S608
+        f"INSERT INTO {tabla} (creado_en, evento, para, asunto, cuerpo_texto, cuerpo_html, "  # noqa: S608  # nosec B608
         "adjuntos, estado, intentos, ultimo_error, enviado_en, content_type_id, object_id) "
         f"SELECT %s, %s, {para_sql}, %s, {' || '.join(cuerpo_sql)}, '', {lista_vacia}, "
         "%s, 0, '', NULL, %s, COALESCE(CAST(fuente.objeto_id AS TEXT), '') "

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape  # nosec B406 - escapes text for reportlab markup; parses nothing
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile

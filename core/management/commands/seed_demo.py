@@ -41,7 +41,7 @@ class Command(BaseCommand):
         if options["empleadores"] < 1:
             raise CommandError("--empleadores debe ser al menos 1.")
         ctx = demo.DemoContext(
-            rng=random.Random(options["semilla"]),  # noqa: S311 - reproducible demo data
+            rng=random.Random(options["semilla"]),  # noqa: S311 - reproducible demo data  # nosec B311
             empleadores=options["empleadores"],
             stdout=self.stdout,
             progress_enabled=not options["sin_progreso"],
