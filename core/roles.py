@@ -32,7 +32,6 @@ _REFERENCIA_LECTURA = [
     "core.view_unidad",
     "core.view_feriado",
     "core.view_parametro",
-    "core.view_documentoverificable",
 ]
 
 # Ventanilla Virtual (tramites): staff read the catalogue and work the requests of their
@@ -134,12 +133,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.add_parametro",
         "core.change_parametro",
         "core.view_eventoauditoria",
+        "core.view_documentoverificable",
         *_TRAMITES_TRABAJO,
         *_TRAMITES_CATALOGO,
     ],
     AUDITOR: [
         *_REFERENCIA_LECTURA,
         "core.view_eventoauditoria",
+        "core.view_documentoverificable",
         *_TRAMITES_LECTURA,
         *_CARTERA_LECTURA,
         "cartera.ver_reportes",
@@ -150,8 +151,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 def sync_role_permissions(
     apps: Any, schema_editor: Any = None, app_labels: list[str] | None = None
 ) -> None:
-    """Create the groups and grant the permissions of ROLE_PERMISSIONS that belong to
-    `app_labels` (all apps when None). Safe to run any number of times."""
+    """Create the groups and make their permissions of `app_labels` (all apps when None)
+    exactly those of ROLE_PERMISSIONS: missing ones are granted, ones no longer listed
+    are revoked. Safe to run any number of times."""
     from django.contrib.auth.management import create_permissions
 
     for app_config in apps.get_app_configs():
@@ -164,6 +166,14 @@ def sync_role_permissions(
     Permission = apps.get_model("auth", "Permission")
     for role, perms in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role)
+        listed = {tuple(p.split(".")) for p in perms}
+        stale = [
+            permission
+            for permission in group.permissions.select_related("content_type")
+            if (app_labels is None or permission.content_type.app_label in app_labels)
+            and (permission.content_type.app_label, permission.codename) not in listed
+        ]
+        group.permissions.remove(*stale)
         for perm in perms:
             app_label, codename = perm.split(".")
             if app_labels is not None and app_label not in app_labels:

@@ -1,0 +1,283 @@
+"""Access control, generated from the URL configuration and the admin registry.
+
+Every URL the portal serves must be listed in URL_POLICIES with who may open it, and
+every model in the admin must be listed in ADMIN_SCOPE with how it is scoped: a new URL
+or admin model without an entry fails `test_every_url_has_a_policy` /
+`test_every_admin_model_has_a_scope`. The probes then open each private URL, with
+objects of Pichincha, as anonymous users, employers and staff of Guayas (who must get
+nothing) and as Pichincha's own staff (who must get the page, so a probe that cannot
+fail is caught too).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db.models import Model
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from core import roles
+from core.models import User
+
+pytestmark = pytest.mark.django_db
+
+# Who may open each URL (by "namespace:name", or the route of an unnamed one).
+PUBLIC = "público"  # shows nothing private
+SESION = "sesión que presentó"  # only the browser session that filed the request
+CREDENCIALES = "credenciales de consulta"  # número + identificación given in this session
+STAFF = "funcionario"  # staff only, data narrowed to their scope
+STAFF_OBJETO = "funcionario del alcance del objeto"  # staff of the object's unit/province
+
+URL_POLICIES: dict[str, str] = {
+    "core:home": PUBLIC,
+    "core:health": PUBLIC,
+    "favicon.ico": PUBLIC,
+    "core:verificar_buscar": PUBLIC,
+    "core:verificar": PUBLIC,  # shows only what the document itself states
+    "tramites:catalogo": PUBLIC,
+    "tramites:detalle": PUBLIC,
+    "tramites:ventanilla": PUBLIC,
+    "tramites:solicitud": PUBLIC,
+    "tramites:recibida": SESION,
+    "tramites:recibida_acuse": SESION,
+    "tramites:consulta": PUBLIC,  # answers only to número + identificación together
+    "tramites:consulta_documento": CREDENCIALES,
+    "tramites:transparencia": PUBLIC,
+    "tramites:queja": PUBLIC,
+    "tramites:documento_staff": STAFF_OBJETO,
+    "cartera:reportes": STAFF,
+    "cartera:reporte_mora": STAFF,
+    "cartera:reporte_antiguedad": STAFF,
+    "cartera:reporte_cambios": STAFF,
+}
+
+# How each admin model is narrowed for provincial staff: the lookup path from the row
+# to its province, REFERENCIA for shared reference data every role may read, or
+# NACIONAL for rows provincial roles may not open at all.
+REFERENCIA = "referencia"
+NACIONAL = "nacional"
+ADMIN_SCOPE: dict[str, str] = {
+    "auth.group": NACIONAL,
+    "axes.accessattempt": NACIONAL,
+    "axes.accessfailurelog": NACIONAL,
+    "axes.accesslog": NACIONAL,
+    "core.provincia": REFERENCIA,
+    "core.canton": REFERENCIA,
+    "core.unidad": REFERENCIA,
+    "core.feriado": REFERENCIA,
+    "core.parametro": REFERENCIA,
+    "core.user": NACIONAL,
+    "core.eventoauditoria": NACIONAL,
+    "core.documentoverificable": NACIONAL,
+    "core.correo": NACIONAL,
+    "core.trabajolote": NACIONAL,
+    "tramites.tramite": REFERENCIA,
+    "tramites.reglaenrutamiento": REFERENCIA,
+    "tramites.solicitud": "provincia",
+    "tramites.queja": "solicitud__provincia",
+    "cartera.empleador": "provincia",
+    "cartera.planilla": "provincia",
+    "cartera.glosa": "provincia",
+    "cartera.impugnacion": "glosa__provincia",
+    "cartera.titulocredito": "provincia",
+    "cartera.pago": "empleador__provincia",
+    "cartera.notificacionglosa": "empleador__provincia",
+    "cartera.tasainteresmora": REFERENCIA,
+}
+
+PROVINCIAL_STAFF_09 = ["analista.cartera.09", "secretario.09", "jefe.coactiva.09"]
+PROVINCIAL_STAFF_17 = [
+    "analista.cartera.17",
+    "jefe.cartera.17",
+    "secretario.17",
+    "jefe.coactiva.17",
+    "director.17",
+]
+
+
+def _walk(patterns: list[Any], namespace: str = "") -> Iterator[tuple[str, str]]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, ns)
+        elif isinstance(entry, URLPattern):
+            yield (
+                (f"{namespace}{entry.name}" if entry.name else str(entry.pattern)),
+                str(entry.pattern),
+            )
+
+
+def _urls() -> dict[str, str]:
+    return dict(_walk(get_resolver().url_patterns))
+
+
+@pytest.fixture
+def demo() -> dict[str, Any]:
+    call_command("seed_demo", "--empleadores", "40", "--sin-progreso", stdout=StringIO())
+    from tramites.models import DocumentoSolicitud
+
+    documento = (
+        DocumentoSolicitud.objects.filter(
+            solicitud__provincia_id="17", solicitud__unidad__isnull=False
+        )
+        .select_related("solicitud")
+        .first()
+    )
+    assert documento is not None, "the demo needs a routed Pichincha request with a document"
+    from tramites.services import queja_presentar
+
+    queja_presentar(solicitud=documento.solicitud, motivo="No recibo respuesta a mi trámite.")
+    return {"documento_17": documento}
+
+
+def _client(username: str | None) -> Client:
+    client = Client()
+    if username:
+        client.force_login(User.objects.get(username=username))
+    return client
+
+
+# Arguments for URLs that take some: objects of Pichincha from the demo.
+KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "core:verificar": lambda d: {"codigo": "AAAAA-AAAAA-AAAAA-AAAAA-A"},
+    "tramites:detalle": lambda d: {"slug": "levantamiento-medidas-cautelares"},
+    "tramites:solicitud": lambda d: {"slug": "levantamiento-medidas-cautelares"},
+    "tramites:recibida": lambda d: {"numero": d["documento_17"].solicitud.numero},
+    "tramites:recibida_acuse": lambda d: {"numero": d["documento_17"].solicitud.numero},
+    "tramites:consulta_documento": lambda d: {"documento_id": d["documento_17"].pk},
+    "tramites:documento_staff": lambda d: {"documento_id": d["documento_17"].pk},
+}
+
+
+def _url(name: str, data: dict[str, Any]) -> str:
+    if ":" not in name:
+        return "/" + name
+    return reverse(name, kwargs=KWARGS.get(name, lambda d: {})(data))
+
+
+def _is_refusal(response: Any) -> bool:
+    """No page: a 403/404, or a redirect to a login page."""
+    if response.status_code in (403, 404):
+        return True
+    return response.status_code == 302 and "login" in response.headers.get("Location", "")
+
+
+def test_every_url_has_a_policy() -> None:
+    missing = sorted(set(_urls()) - set(URL_POLICIES))
+    assert not missing, f"URLs without an access policy in URL_POLICIES: {missing}"
+    stale = sorted(set(URL_POLICIES) - set(_urls()))
+    assert not stale, f"policies for URLs that no longer exist: {stale}"
+
+
+def test_every_admin_model_has_a_scope() -> None:
+    registered = {m._meta.label_lower for m in admin.site._registry}
+    missing = sorted(registered - set(ADMIN_SCOPE))
+    assert not missing, f"admin models without a scope in ADMIN_SCOPE: {missing}"
+
+
+def test_private_urls_refuse_anonymous_users_employers_and_other_provinces(
+    demo: dict[str, Any],
+) -> None:
+    empleador = User.objects.filter(tipo=User.Tipo.EMPLEADOR).first()
+    assert empleador is not None
+    outsiders: list[str | None] = [None, empleador.username, *PROVINCIAL_STAFF_09]
+    probed = 0
+    for name, policy in URL_POLICIES.items():
+        if policy == PUBLIC:
+            continue
+        url = _url(name, demo)
+        for who in outsiders:
+            if policy == STAFF and who in PROVINCIAL_STAFF_09:
+                continue  # staff pages narrowed to the viewer's scope: checked below
+            client = _client(who)
+            response = client.get(url)
+            if response.status_code == 405:  # a POST-only download
+                response = client.post(url)
+            assert _is_refusal(response), f"{who or 'anonymous'} opened {url} ({policy})"
+            probed += 1
+    assert probed > 10
+
+
+def test_staff_pages_answer_their_own_staff(demo: dict[str, Any]) -> None:
+    """The other side of the probes above: the same URLs do open for the staff whose
+    scope holds the object, so the refusals are not an accident."""
+    for name, policy in URL_POLICIES.items():
+        if policy not in (STAFF, STAFF_OBJETO):
+            continue
+        url = _url(name, demo)
+        response = _client("jefe.coactiva.17").get(url)
+        if response.status_code == 405:
+            response = _client("jefe.coactiva.17").post(url)
+        assert response.status_code == 200, f"{url} should open for Pichincha's staff"
+
+
+def test_staff_reports_show_only_the_viewers_province(demo: dict[str, Any]) -> None:
+    from cartera.models import Empleador
+
+    ajeno = Empleador.objects.filter(provincia_id="17").order_by("razon_social").first()
+    assert ajeno is not None
+    for name, policy in URL_POLICIES.items():
+        if policy != STAFF:
+            continue
+        response = _client("analista.cartera.09").get(_url(name, demo))
+        assert response.status_code == 200
+        assert ajeno.identificacion not in response.content.decode()
+
+
+def _provincial_users() -> list[User]:
+    return list(User.objects.filter(username__in=PROVINCIAL_STAFF_09))
+
+
+def test_admin_pages_of_pichincha_objects_refuse_guayas_staff(demo: dict[str, Any]) -> None:
+    """For every scoped admin model: rows of Pichincha are absent from Guayas staff's
+    lists and their change pages refuse them, while Pichincha's own staff open them."""
+    guayas = [_client(u) for u in PROVINCIAL_STAFF_09]
+    pichincha = [_client(u) for u in PROVINCIAL_STAFF_17]
+    checked = []
+    for model in list(admin.site._registry):
+        scope = ADMIN_SCOPE[model._meta.label_lower]
+        if scope in (REFERENCIA, NACIONAL):
+            continue
+        rows: list[Model] = list(model._default_manager.filter(**{f"{scope}_id": "17"})[:2])
+        assert rows, f"the demo has no {model._meta.label} of Pichincha to probe"
+        opened_by_own = False
+        for row in rows:
+            url = reverse(
+                f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[row.pk]
+            )
+            for client in guayas:
+                response = client.get(url)
+                assert response.status_code in (302, 403, 404), f"Guayas staff opened {url}"
+                if response.status_code == 302:
+                    assert "/change/" not in response.headers["Location"]
+            opened_by_own = opened_by_own or any(c.get(url).status_code == 200 for c in pichincha)
+        assert opened_by_own, f"no Pichincha staff member can open {model._meta.label}"
+        checked.append(model._meta.label)
+    assert len(checked) >= 8, checked
+
+
+def test_national_rows_are_closed_to_provincial_roles() -> None:
+    provinciales = [roles.ANALISTA_CARTERA, roles.SECRETARIO_ABOGADO, roles.JEFE_UNIDAD]
+    for label, scope in ADMIN_SCOPE.items():
+        if scope != NACIONAL:
+            continue
+        model_name = label.split(".")[1]
+        for group in Group.objects.filter(name__in=provinciales):
+            codenames = set(group.permissions.values_list("codename", flat=True))
+            assert f"view_{model_name}" not in codenames, f"{group.name} may read {label}"
+
+
+def test_employer_accounts_cannot_enter_the_admin(demo: dict[str, Any]) -> None:
+    empleador = User.objects.filter(tipo=User.Tipo.EMPLEADOR).first()
+    assert empleador is not None
+    response = _client(empleador.username).get("/admin/")
+    assert _is_refusal(response)
