@@ -3,6 +3,7 @@ status of a request."""
 
 from __future__ import annotations
 
+import functools
 import hmac
 from collections import defaultdict
 from collections.abc import Iterable
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Prefetch, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -178,7 +180,7 @@ class EstadoPublico:
     unidad: str | None
     pendiente_solicitante: str
     acuse_id: int | None
-    actualizado_en: Any
+    actualizado_en: str  # the last change, as the database gives it: a cache-key part
 
     @property
     def estado_display(self) -> str:
@@ -189,27 +191,41 @@ class EstadoPublico:
         return self.estado in {Solicitud.Estado.ATENDIDA, Solicitud.Estado.NEGADA}
 
 
+_CAMPOS_ESTADO_PUBLICO = (
+    "solicitante_identificacion",
+    "pk",
+    "numero",
+    "estado",
+    "tramite__nombre",
+    "provincia__nombre",
+    "unidad__nombre",
+    "pendiente_solicitante",
+    "acuse_id",
+    "actualizado_en",
+)
+
+
+@functools.cache
+def _sql_estado_publico(vendor: str) -> str:
+    """The lookup's SQL, compiled by the ORM once per process and database vendor: the
+    public lookup is the portal's busiest query and compiling it cost as much as
+    running it."""
+    consulta = Solicitud.objects.filter(numero="%s").values_list(*_CAMPOS_ESTADO_PUBLICO)
+    sql, params = consulta.query.sql_with_params()
+    assert list(params) == ["%s"]  # noqa: S101 - the only parameter is the number
+    return sql
+
+
 def estado_publico(*, numero: str, identificacion: str) -> EstadoPublico | None:
-    """The public status of the request with these credentials, or None (same single
-    query and constant-time comparison as solicitud_por_credenciales)."""
-    fila = (
-        Solicitud.objects.filter(numero=numero.strip().upper())
-        .values_list(
-            "solicitante_identificacion",
-            "pk",
-            "numero",
-            "estado",
-            "tramite__nombre",
-            "provincia__nombre",
-            "unidad__nombre",
-            "pendiente_solicitante",
-            "acuse_id",
-            "actualizado_en",
-        )
-        .first()
-    )
+    """The public status of the request with these credentials, or None (one query, and
+    the identification compared in constant time as in solicitud_por_credenciales)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_sql_estado_publico(connection.vendor), [numero.strip().upper()])
+        fila = cursor.fetchone()
     coincide = _coincide(fila[0] if fila else None, identificacion)
-    return EstadoPublico(*fila[1:]) if fila is not None and coincide else None
+    if fila is None or not coincide:
+        return None
+    return EstadoPublico(*fila[1:9], actualizado_en=str(fila[9]))
 
 
 @dataclass(frozen=True)

@@ -40,17 +40,28 @@ CONSULTA_RATE_NUMERO = "20/h"
 
 
 def catalogo(request: HttpRequest) -> HttpResponse:
+    """The catalogue. Without a search text the page depends only on the audience filter
+    (a handful of values), so for cookie-less visitors it is served from the cache like
+    the trámite pages; searches are not cached (free text would flood the cache)."""
     form = CatalogoFiltroForm(request.GET or None)
     q = dirigido_a = ""
     if form.is_valid():
         q = form.cleaned_data["q"]
         dirigido_a = form.cleaned_data["dirigido_a"]
+    clave = ""
+    if not q and not form.errors and _visitante_sin_estado(request):
+        clave = f"tramites:catalogo:{selectors.catalogo_version()}:{dirigido_a or '-'}"
+        if (guardada := cache.get(clave)) is not None:
+            return HttpResponse(guardada)
     tramites = selectors.catalogo(q=q, dirigido_a=dirigido_a)
-    return render(
+    response = render(
         request,
         "tramites/catalogo.html",
         {"form": form, "tramites": tramites, "filtrado": bool(q or dirigido_a)},
     )
+    if clave:
+        cache.set(clave, response.content, selectors.TRANSPARENCIA_CACHE_SEGUNDOS)
+    return response
 
 
 def _visitante_sin_estado(request: HttpRequest) -> bool:
@@ -264,7 +275,7 @@ def consulta(request: HttpRequest) -> HttpResponse:
         # until the request changes (every change moves `actualizado_en`).
         clave = (
             f"tramites:consulta:{selectors.catalogo_version()}:{solicitud.pk}:"
-            f"{solicitud.actualizado_en.timestamp()}"
+            f"{solicitud.actualizado_en.replace(' ', 'T')}"
         )
         if (guardada := cache.get(clave)) is not None:
             return HttpResponse(guardada)

@@ -252,3 +252,23 @@ def test_catalogue_pages_are_cached_until_staff_change_the_catalogue(
     with django_capture_on_commit_callbacks(execute=True):
         services.catalogo_cambiado()  # what the admin calls after saving
     assert "Anulación de títulos de crédito" in client.get(url).content.decode()
+
+
+def test_catalogue_list_is_cached_for_visitors_but_searches_are_fresh(
+    client: Client, django_capture_on_commit_callbacks, django_assert_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    from tramites.models import Tramite
+
+    assert "Anulación de título de crédito" in client.get("/tramites/").content.decode()
+    Tramite.objects.filter(slug="anulacion-titulo-credito").update(
+        nombre="Anulación de títulos de crédito"
+    )
+    with django_assert_num_queries(0):
+        assert "Anulación de título de crédito" in client.get("/tramites/").content.decode()
+    # A search is answered from the database, never from the cache.
+    assert (
+        "Anulación de títulos de crédito" in client.get("/tramites/?q=anulacion").content.decode()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.catalogo_cambiado()
+    assert "Anulación de títulos de crédito" in client.get("/tramites/").content.decode()
