@@ -225,7 +225,18 @@ def estado_publico(*, numero: str, identificacion: str) -> EstadoPublico | None:
     coincide = _coincide(fila[0] if fila else None, identificacion)
     if fila is None or not coincide:
         return None
-    return EstadoPublico(*fila[1:9], actualizado_en=str(fila[9]))
+    pk, numero, estado, tramite, provincia, unidad, pendiente, acuse_id, cambio = fila[1:]
+    return EstadoPublico(
+        pk=pk,
+        numero=numero,
+        estado=estado,
+        tramite=tramite,
+        provincia=provincia,
+        unidad=unidad,
+        pendiente_solicitante=pendiente,
+        acuse_id=acuse_id,
+        actualizado_en=str(cambio),
+    )
 
 
 @dataclass(frozen=True)
