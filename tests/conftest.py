@@ -336,6 +336,17 @@ def celery_worker_on(django_db_setup: None, tmp_path: Path, settings):  # type: 
 
 
 @pytest.fixture
+def journey(page, celery_worker_on):  # type: ignore[no-untyped-def]
+    """A browser page on the live server, with the production arrangement behind it:
+    PostgreSQL, and a real Celery worker process over Redis running every task the pages
+    enqueue (routing, PDFs, e-mail). Journeys wait for the worker's effects the way a
+    user would, by looking again."""
+    _require({"worker", "postgres"})
+    celery_worker_on(services.REDIS_URL)
+    return page
+
+
+@pytest.fixture
 def dead_broker() -> Iterator[None]:
     """Point the Celery app at a broker nobody listens on (a real refused connection, not
     a mock): tasks cannot be queued while this fixture is active."""

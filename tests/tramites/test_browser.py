@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests import archivos
-from tests.conftest import screenshot
+from tests.conftest import screenshot, wait_for
 from tests.tramites.conftest import CEDULA, RUC_EMPLEADOR
 from tramites.models import Solicitud
 
@@ -36,7 +36,8 @@ def _adjuntar(page, etiqueta: str, nombre: str, tipo: str, contenido: bytes) -> 
     )
 
 
-def test_a_new_user_files_a_levantamiento_and_looks_it_up(page) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_user_files_a_levantamiento_and_looks_it_up(journey) -> None:  # type: ignore[no-untyped-def]
+    page = journey
     page.goto("/ventanilla/")
     page.locator("select[name=provincia]").select_option(label="Pichincha")
     page.locator("select[name=tramite]").select_option(label="Levantamiento de medidas cautelares")
@@ -73,14 +74,19 @@ def test_a_new_user_files_a_levantamiento_and_looks_it_up(page) -> None:  # type
     page.wait_for_url("**/ventanilla/recibida/**")
     numero = page.locator("#numero-tramite").inner_text()
     assert numero.startswith("VV-17-") and numero.endswith("000001")
+    assert page.get_by_text("certificado.jpg").is_visible()
+    # The worker process routes it; the filer sees that by looking again.
+    wait_for(
+        lambda: Solicitud.objects.filter(numero=numero, estado="asignada").exists(),
+        message="el worker no enrutó la solicitud",
+    )
+    assert Solicitud.objects.get(numero=numero).unidad.codigo == "17-coactiva"
+    page.reload()
     assert (
         "Unidad Provincial de Gestión de Coactiva de Pichincha"
         in page.locator("#estado-solicitud").inner_text()
     )
-    assert page.get_by_text("certificado.jpg").is_visible()
     screenshot(page, "ventanilla-recibida")
-    solicitud = Solicitud.objects.get(numero=numero)
-    assert solicitud.unidad.codigo == "17-coactiva"
 
     page.get_by_role("link", name="Consultar el estado").click()
     page.locator("[name=numero]").fill(numero)
