@@ -114,7 +114,6 @@ _COACTIVA_LECTURA = [
 _COACTIVA_TRAMITE = [
     *_COACTIVA_LECTURA,
     "coactiva.gestionar_juicio",
-    "coactiva.add_medidacautelar",
 ]
 
 # role -> permissions "app_label.codename". Apps append their own entries here.
