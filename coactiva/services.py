@@ -1,15 +1,839 @@
-"""Coactiva services. `titulo_extinguido` is the hook cartera calls, inside its own
-transaction, whenever a título de crédito becomes CANCELADO or ANULADO; the coactiva
-issue implements the automatic levantamiento there (open the levantamiento of every
-vigente measure when the process's last título is extinguished)."""
+"""Coactiva services: every write to processes, measures and levantamientos goes
+through here (DOMAIN.md §4).
+
+`titulo_extinguido` is the hook cartera calls, inside its own transaction, whenever a
+título de crédito becomes CANCELADO or ANULADO: when it was the process's last one, the
+levantamiento of every measure in force is opened at once (Reglamento C.D. 516 art. 176)
+and the oficios are rendered after commit by a task."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+import secrets
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+from pypdf import PdfReader
 
-def titulo_extinguido(*, titulo: Any, at: dt.datetime, por: Any = None) -> None:
-    """Called by cartera after a título is fully paid or annulled. No-op until coactiva
-    models exist."""
-    return None
+from cartera import services as cartera_services
+from cartera.models import TituloCredito
+from coactiva import pdf as coactiva_pdf
+from coactiva import sorteo as sorteo_mod
+from coactiva.models import (
+    Actuacion,
+    Entidad,
+    JuicioCoactivo,
+    JuicioTitulo,
+    Levantamiento,
+    MedidaCautelar,
+    MedidaHistorial,
+    SecretarioAbogado,
+    SorteoRegistro,
+)
+from core import calendar, parametros
+from core.email import correo_enviar
+from core.models import Canton, DocumentoVerificable, Unidad, User
+from core.queue import enqueue_on_commit
+from core.services import (
+    audit_log,
+    documento_verificable_adjuntar_pdf,
+    documento_verificable_anular,
+    documento_verificable_emitir,
+    sequence_next,
+)
+
+Etapa = JuicioCoactivo.Etapa
+EstadoMedida = MedidaCautelar.Estado
+EXTINGUIDOS = (TituloCredito.Estado.CANCELADO, TituloCredito.Estado.ANULADO)
+BASE_LEGAL = (
+    "Reglamento de Aseguramiento, Recaudación y Gestión de Cartera del IESS "
+    "(Resolución C.D. 516), art. 176"
+)
+
+
+class CoactivaError(ValidationError):
+    """A coactiva rule was not met; the message is Spanish and meant for the user."""
+
+
+class TransicionInvalida(CoactivaError):
+    """An illegal state change was asked for; nothing was changed."""
+
+
+# --- State machines ---------------------------------------------------------------------
+
+_CIERRES = frozenset({Etapa.CANCELADO, Etapa.ANULADO, Etapa.CONVENIO, Etapa.ARCHIVADO})
+
+# COA procedure (DOMAIN.md §4): each stage leads to the next, and any open stage can end
+# the process (paid, annulled, agreement, archived). A broken agreement resumes it at
+# the measures stage.
+JUICIO_TRANSICIONES: dict[str, frozenset[str]] = {
+    Etapa.ORDEN_COBRO: frozenset({Etapa.REQUERIMIENTO, *_CIERRES}),
+    Etapa.REQUERIMIENTO: frozenset({Etapa.CITACION, *_CIERRES}),
+    Etapa.CITACION: frozenset({Etapa.MEDIDAS, *_CIERRES}),
+    Etapa.MEDIDAS: frozenset({Etapa.EMBARGO, *_CIERRES}),
+    Etapa.EMBARGO: frozenset({Etapa.AVALUO, *_CIERRES}),
+    Etapa.AVALUO: frozenset({Etapa.REMATE, *_CIERRES}),
+    Etapa.REMATE: frozenset(_CIERRES),
+    Etapa.CONVENIO: frozenset({Etapa.MEDIDAS, Etapa.CANCELADO, Etapa.ANULADO}),
+}
+
+# The término each stage gives the debtor, as a parameter key (DOMAIN.md §4, §7).
+TERMINOS: dict[str, str] = {
+    Etapa.REQUERIMIENTO: "COACTIVA_TERMINO_PAGO_VOLUNTARIO",
+    Etapa.CITACION: "COACTIVA_TERMINO_CITACION",
+}
+
+MEDIDA_TRANSICIONES: dict[str, frozenset[str]] = {
+    EstadoMedida.ORDENADA: frozenset({EstadoMedida.VIGENTE, EstadoMedida.LEVANTAMIENTO_SOLICITADO}),
+    EstadoMedida.VIGENTE: frozenset({EstadoMedida.LEVANTAMIENTO_SOLICITADO}),
+    EstadoMedida.LEVANTAMIENTO_SOLICITADO: frozenset(
+        {EstadoMedida.LEVANTADA, EstadoMedida.VIGENTE}
+    ),
+    # The oficio was annulled (issued in error): the measure stands until a new one.
+    EstadoMedida.LEVANTADA: frozenset({EstadoMedida.VIGENTE}),
+}
+
+
+def _usuario(por: Any) -> User | None:
+    return por if getattr(por, "is_authenticated", False) else None
+
+
+def _ahora(at: dt.datetime | None) -> dt.datetime:
+    return at or timezone.now()
+
+
+def _cantones(juicio: JuicioCoactivo) -> list[str]:
+    return [c for c in (juicio.unidad.canton_id, juicio.empleador.canton_id) if c]
+
+
+def termino_etapa(*, juicio: JuicioCoactivo, etapa: str, desde: dt.date) -> dt.date | None:
+    """Last day of the término a stage gives the debtor, counted in business days from
+    the day after `desde` with the holidays of the unit's and the debtor's cantons
+    (COA arts. 158-162); None for stages without a término."""
+    clave = TERMINOS.get(etapa)
+    if clave is None:
+        return None
+    dias = parametros.valor(clave, en=desde)
+    return calendar.add_termino(desde, dias, cantones=_cantones(juicio))
+
+
+def juicio_transicion(
+    *,
+    juicio: JuicioCoactivo,
+    a: str,
+    por: Any = None,
+    motivo: str = "",
+    at: dt.datetime | None = None,
+) -> JuicioCoactivo:
+    """The only way a process changes stage: locks it, checks JUICIO_TRANSICIONES,
+    records the stage's término and appends the actuación. Entering the requerimiento
+    starts the coercive process for its títulos (cartera: EN_COACTIVA)."""
+    momento = _ahora(at)
+    with transaction.atomic():
+        fila = (
+            JuicioCoactivo.objects.select_for_update(of=("self",))
+            .select_related("unidad", "empleador")
+            .get(pk=juicio.pk)
+        )
+        if a not in JUICIO_TRANSICIONES.get(fila.etapa, frozenset()):
+            raise TransicionInvalida(
+                f"El {fila} está en la etapa «{Etapa(fila.etapa).label}» y no puede pasar a "
+                f"«{Etapa(a).label}»."
+            )
+        de = fila.etapa
+        hoy = timezone.localdate(momento)
+        fila.etapa = a
+        fila.etapa_desde = hoy
+        fila.vence_en = termino_etapa(juicio=fila, etapa=a, desde=hoy)
+        fila.cerrado_en = momento if a in _CIERRES else None
+        fila.save(update_fields=["etapa", "etapa_desde", "vence_en", "cerrado_en"])
+        texto = f"{Etapa(de).label} → {Etapa(a).label}."
+        if fila.vence_en:
+            texto += f" Término hasta el {fila.vence_en:%d/%m/%Y}."
+        if motivo:
+            texto += f" {motivo}"
+        actuacion_registrar(
+            juicio=fila, tipo=Actuacion.Tipo.ETAPA, descripcion=texto, por=por, at=momento
+        )
+        if a == Etapa.REQUERIMIENTO:
+            for titulo in fila.titulos.filter(estado=TituloCredito.Estado.SORTEADO):
+                cartera_services.titulo_enviar_coactiva(
+                    titulo=titulo, por=_usuario(por), motivo=f"Orden de cobro: {fila}."
+                )
+    return fila
+
+
+def medida_transicion(
+    *,
+    medida: MedidaCautelar,
+    a: str,
+    por: Any = None,
+    motivo: str = "",
+    at: dt.datetime | None = None,
+    cambios: dict[str, Any] | None = None,
+) -> MedidaCautelar:
+    """The only way a measure changes state (ORDENADA → VIGENTE → LEVANTAMIENTO_SOLICITADO
+    → LEVANTADA): locks it, checks MEDIDA_TRANSICIONES, appends the history row."""
+    with transaction.atomic():
+        fila = MedidaCautelar.objects.select_for_update().get(pk=medida.pk)
+        if a not in MEDIDA_TRANSICIONES.get(fila.estado, frozenset()):
+            raise TransicionInvalida(
+                f"La medida «{fila}» está «{EstadoMedida(fila.estado).label}» y no puede "
+                f"pasar a «{EstadoMedida(a).label}»."
+            )
+        de = fila.estado
+        fila.estado = a
+        for campo, valor in (cambios or {}).items():
+            setattr(fila, campo, valor)
+        fila.save(update_fields=["estado", *(cambios or {})])
+        MedidaHistorial.objects.create(
+            medida=fila, de=de, a=a, en=_ahora(at), por=_usuario(por), motivo=motivo[:500]
+        )
+    return fila
+
+
+# --- The process file (expediente) --------------------------------------------------------
+
+
+def _paginas(pdf: bytes) -> int:
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def actuacion_registrar(
+    *,
+    juicio: JuicioCoactivo,
+    tipo: str,
+    descripcion: str,
+    por: Any = None,
+    at: dt.datetime | None = None,
+    pdf: bytes | None = None,
+    documento: DocumentoVerificable | None = None,
+) -> Actuacion:
+    """Append an entry to the process file with the next number and folio (C.D. 497
+    3.5.3 a: numbered, ordered, foliated). A PDF (`pdf`, or the verifiable
+    `documento`'s) adds its pages; an entry without one is a one-page record."""
+    with transaction.atomic():
+        fila = JuicioCoactivo.objects.select_for_update(of=("self",)).get(pk=juicio.pk)
+        ultima = Actuacion.objects.filter(juicio=fila).order_by("-numero").first()
+        if documento is not None and documento.archivo:
+            with documento.archivo.open("rb") as handle:
+                paginas = _paginas(handle.read())
+        else:
+            paginas = _paginas(pdf) if pdf else 1
+        actuacion = Actuacion(
+            juicio=fila,
+            numero=(ultima.numero + 1) if ultima else 1,
+            tipo=tipo,
+            descripcion=descripcion[:500],
+            etapa=fila.etapa,
+            en=_ahora(at),
+            por=_usuario(por),
+            documento=documento,
+            folio_desde=(ultima.folio_hasta + 1) if ultima else 1,
+            paginas=paginas,
+        )
+        if pdf:
+            actuacion.archivo.save("actuacion.pdf", ContentFile(pdf), save=False)
+        actuacion.save()
+    return actuacion
+
+
+# --- Sorteo ----------------------------------------------------------------------------
+
+
+def _cargas(unidad: Unidad) -> dict[int, int]:
+    """Open processes per active lawyer of the unit (the load the sorteo balances)."""
+    filas = (
+        SecretarioAbogado.objects.filter(unidad=unidad, activo=True)
+        .annotate(carga=Count("juicios", filter=~Q(juicios__etapa__in=JuicioCoactivo.TERMINALES)))
+        .values_list("pk", "carga")
+    )
+    return dict(filas)
+
+
+def titulos_por_sortear(*, unidad: Unidad) -> Any:
+    """Títulos the unit received from cartera that no process covers yet."""
+    return TituloCredito.objects.filter(
+        unidad_coactiva=unidad,
+        estado__in=[
+            TituloCredito.Estado.EMITIDO,
+            TituloCredito.Estado.SORTEADO,
+            TituloCredito.Estado.EN_COACTIVA,
+        ],
+        juicio_linea__isnull=True,
+    )
+
+
+def sorteo_realizar(
+    *,
+    unidad: Unidad,
+    por: Any = None,
+    titulos: Iterable[int] | None = None,
+    semilla: str | None = None,
+    at: dt.datetime | None = None,
+) -> SorteoRegistro:
+    """Sorteo of the títulos received by a coactiva unit (C.D. 497 3.5.3 d): the títulos
+    of each debtor become one process, assigned at random to an active
+    Secretario-Abogado of the unit among those with the lowest load. The seed, inputs
+    and result are logged (SorteoRegistro) so anyone can re-run the draw
+    (coactiva.selectors.sorteo_reproducir). `titulos` narrows it to some ids."""
+    momento = _ahora(at)
+    semilla = semilla or secrets.token_hex(16)
+    with transaction.atomic():
+        qs = titulos_por_sortear(unidad=unidad)
+        if titulos is not None:
+            qs = qs.filter(pk__in=list(titulos))
+        filas = list(qs.select_for_update(of=("self",)).order_by("pk"))
+        if not filas:
+            raise CoactivaError("No hay títulos de crédito pendientes de sorteo en la unidad.")
+        cargas = _cargas(unidad)
+        if not cargas:
+            raise CoactivaError(
+                f"{unidad.nombre} no tiene Secretarios-Abogados activos para el sorteo."
+            )
+        por_empleador: dict[int, list[int]] = defaultdict(list)
+        for t in filas:
+            por_empleador[t.empleador_id].append(t.pk)
+        grupos = [sorteo_mod.Grupo(e, tuple(ids)) for e, ids in sorted(por_empleador.items())]
+        asignaciones = sorteo_mod.sortear(semilla=semilla, grupos=grupos, cargas=cargas)
+        registro = SorteoRegistro.objects.create(
+            unidad=unidad,
+            realizado_en=momento,
+            realizado_por=_usuario(por),
+            metodo=sorteo_mod.METODO,
+            semilla=semilla,
+            entradas=sorteo_mod.entradas_serializar(grupos, cargas),
+            resultado=sorteo_mod.resultado_serializar(asignaciones),
+        )
+        titulos_de = {t.pk: t for t in filas}
+        secretarios = SecretarioAbogado.objects.in_bulk([a.secretario_id for a in asignaciones])
+        for asignacion in asignaciones:
+            _juicio_abrir(
+                unidad=unidad,
+                registro=registro,
+                secretario=secretarios[asignacion.secretario_id],
+                titulos=[titulos_de[t] for t in asignacion.titulo_ids],
+                por=por,
+                at=momento,
+            )
+        audit_log(
+            actor=por,
+            accion="coactiva.sorteo",
+            obj=registro,
+            detalle={"titulos": len(filas), "procesos": len(asignaciones)},
+        )
+    return registro
+
+
+def _juicio_abrir(
+    *,
+    unidad: Unidad,
+    registro: SorteoRegistro,
+    secretario: SecretarioAbogado,
+    titulos: Sequence[TituloCredito],
+    por: Any,
+    at: dt.datetime,
+) -> JuicioCoactivo:
+    hoy = timezone.localdate(at)
+    juicio = JuicioCoactivo.objects.create(
+        unidad=unidad,
+        anio=hoy.year,
+        secuencial=sequence_next(clave=f"coactiva.juicio:{unidad.codigo}:{hoy.year}"),
+        empleador_id=titulos[0].empleador_id,
+        secretario=secretario,
+        sorteo=registro,
+        etapa=Etapa.ORDEN_COBRO,
+        etapa_desde=hoy,
+        abierto_en=at,
+        monto_inicial=sum((t.saldo_registrado for t in titulos), Decimal("0.00")),
+    )
+    JuicioTitulo.objects.bulk_create([JuicioTitulo(juicio=juicio, titulo=t) for t in titulos])
+    numeros = ", ".join(t.numero for t in titulos)
+    actuacion_registrar(
+        juicio=juicio,
+        tipo=Actuacion.Tipo.APERTURA,
+        descripcion=(
+            f"Sorteo N.º {registro.pk}: se asigna a {secretario.nombre} la orden de cobro de "
+            f"los títulos de crédito N.º {numeros}."
+        ),
+        por=por,
+        at=at,
+    )
+    for titulo in titulos:
+        if titulo.estado == TituloCredito.Estado.EMITIDO:
+            cartera_services.titulo_sortear(
+                titulo=titulo,
+                por=_usuario(por),
+                motivo=f"Sorteo N.º {registro.pk}: {juicio}, {secretario.nombre}.",
+            )
+    return juicio
+
+
+# --- Medidas cautelares -----------------------------------------------------------------
+
+
+def entidad_clave(*, entidad_tipo: str, entidad_nombre: str, canton_id: str | None) -> str:
+    """Measures with the same key are lifted by one oficio (one per entity)."""
+    nombre = " ".join(entidad_nombre.split()).upper()
+    canton = canton_id if entidad_tipo == Entidad.REGISTRO_PROPIEDAD else ""
+    return f"{entidad_tipo}:{canton or ''}:{nombre}"[:260]
+
+
+def medida_ordenar(
+    *,
+    juicio: JuicioCoactivo,
+    tipo: str,
+    entidad_tipo: str,
+    entidad_nombre: str,
+    cuenta: str = "",
+    predio: str = "",
+    canton: Canton | None = None,
+    placa: str = "",
+    bien: str = "",
+    monto: Decimal | None = None,
+    por: Any = None,
+    at: dt.datetime | None = None,
+) -> MedidaCautelar:
+    """Order a precautionary measure in an open process (DOMAIN.md §4): funds in a
+    financial institution (account), real estate at the Registro de la Propiedad of
+    its cantón (predio), vehicles at the ANT (placa), secuestro or embargo."""
+    errores: dict[str, list[str]] = {}
+    if tipo not in MedidaCautelar.Tipo.values:
+        errores["tipo"] = ["Elija el tipo de medida."]
+    if entidad_tipo not in Entidad.values:
+        errores["entidad_tipo"] = ["Elija el tipo de entidad."]
+    if not entidad_nombre.strip():
+        errores["entidad_nombre"] = ["Indique la entidad a la que se ordena la medida."]
+    requeridos: dict[str, list[tuple[str, Any, str]]] = {
+        MedidaCautelar.Tipo.RETENCION_FONDOS: [("cuenta", cuenta, "el número de cuenta")],
+        MedidaCautelar.Tipo.PROHIBICION_INMUEBLE: [
+            ("predio", predio, "el número de predio"),
+            ("canton", canton, "el cantón del inmueble"),
+        ],
+        MedidaCautelar.Tipo.PROHIBICION_VEHICULO: [("placa", placa, "la placa del vehículo")],
+        MedidaCautelar.Tipo.SECUESTRO: [("bien", bien, "el bien secuestrado")],
+        MedidaCautelar.Tipo.EMBARGO: [("bien", bien, "el bien embargado")],
+    }
+    for campo, valor, texto in requeridos.get(tipo, []):
+        if not (valor.strip() if isinstance(valor, str) else valor):
+            errores[campo] = [f"Indique {texto}."]
+    if monto is not None and monto < 0:
+        errores["monto"] = ["El monto no puede ser negativo."]
+    if errores:
+        raise CoactivaError(errores)
+    momento = _ahora(at)
+    with transaction.atomic():
+        fila = JuicioCoactivo.objects.select_for_update(of=("self",)).get(pk=juicio.pk)
+        if not fila.abierto:
+            raise CoactivaError(
+                f"El {fila} está «{fila.get_etapa_display()}»: no se pueden ordenar medidas."
+            )
+        medida = MedidaCautelar.objects.create(
+            juicio=fila,
+            tipo=tipo,
+            entidad_tipo=entidad_tipo,
+            entidad_nombre=" ".join(entidad_nombre.split()),
+            entidad_clave=entidad_clave(
+                entidad_tipo=entidad_tipo,
+                entidad_nombre=entidad_nombre,
+                canton_id=canton.pk if canton else None,
+            ),
+            cuenta=cuenta.strip(),
+            predio=predio.strip(),
+            canton=canton,
+            placa=placa.strip().upper(),
+            bien=bien.strip(),
+            monto=monto,
+            ordenada_en=momento,
+        )
+        actuacion_registrar(
+            juicio=fila,
+            tipo=Actuacion.Tipo.MEDIDA,
+            descripcion=f"Se ordena: {medida.descripcion}, a {medida.entidad_nombre}.",
+            por=por,
+            at=momento,
+        )
+    return medida
+
+
+def medida_registrar_vigencia(
+    *, medida: MedidaCautelar, por: Any = None, at: dt.datetime | None = None
+) -> MedidaCautelar:
+    """The entity confirmed it registered the measure: it is in force."""
+    medida = medida_transicion(
+        medida=medida,
+        a=EstadoMedida.VIGENTE,
+        por=por,
+        at=at,
+        motivo="La entidad confirmó el registro de la medida.",
+    )
+    actuacion_registrar(
+        juicio=medida.juicio,
+        tipo=Actuacion.Tipo.MEDIDA,
+        descripcion=f"{medida.entidad_nombre} confirma: {medida.descripcion} (vigente).",
+        por=por,
+        at=at,
+    )
+    return medida
+
+
+# --- Levantamiento (Reglamento C.D. 516 art. 176) ---------------------------------------
+
+
+def _pendientes(juicio: JuicioCoactivo) -> list[TituloCredito]:
+    return list(juicio.titulos.exclude(estado__in=EXTINGUIDOS).order_by("anio", "secuencial"))
+
+
+def levantamiento_abrir(
+    *,
+    juicio: JuicioCoactivo,
+    origen: str,
+    por: Any = None,
+    at: dt.datetime | None = None,
+    solicitud: Any = None,
+) -> list[Levantamiento]:
+    """Open the levantamiento of every measure of the process that is ordered or in
+    force, one per entity, with its oficio registered (verification code known at
+    once) and its PDF queued. Only when every título of the process is CANCELADO or
+    ANULADO (art. 176); otherwise CoactivaError says which título owes how much.
+    Returns the process's live levantamientos (new and earlier ones)."""
+    from coactiva.selectors import motivos_no_elegible
+    from coactiva.tasks import oficio_generar
+
+    momento = _ahora(at)
+    with transaction.atomic():
+        fila = (
+            JuicioCoactivo.objects.select_for_update(of=("self",))
+            .select_related("unidad__provincia", "empleador", "secretario")
+            .get(pk=juicio.pk)
+        )
+        pendientes = _pendientes(fila)
+        if pendientes:
+            raise CoactivaError(motivos_no_elegible(fila, pendientes))
+        medidas = list(
+            MedidaCautelar.objects.select_for_update(of=("self",))
+            .filter(juicio=fila, estado__in=MedidaCautelar.EN_FIRME)
+            .select_related("canton__provincia")
+            .order_by("id")
+        )
+        por_entidad: dict[str, list[MedidaCautelar]] = defaultdict(list)
+        for medida in medidas:
+            por_entidad[medida.entidad_clave].append(medida)
+        for clave, grupo in por_entidad.items():
+            levantamiento = (
+                Levantamiento.objects.select_for_update()
+                .filter(juicio=fila, entidad_clave=clave)
+                .exclude(estado=Levantamiento.Estado.ANULADO)
+                .first()
+            )
+            nuevo = levantamiento is None
+            if levantamiento is None:
+                levantamiento = Levantamiento.objects.create(
+                    juicio=fila,
+                    entidad_tipo=grupo[0].entidad_tipo,
+                    entidad_nombre=grupo[0].entidad_nombre,
+                    entidad_clave=clave,
+                    origen=origen,
+                    solicitud=solicitud,
+                    abierto_en=momento,
+                    abierto_por=_usuario(por),
+                )
+            for medida in grupo:
+                medida_transicion(
+                    medida=medida,
+                    a=EstadoMedida.LEVANTAMIENTO_SOLICITADO,
+                    por=por,
+                    at=momento,
+                    motivo=f"Levantamiento ({Levantamiento.Origen(origen).label}).",
+                    cambios={"levantamiento": levantamiento},
+                )
+            if nuevo:
+                _oficio_registrar(levantamiento=levantamiento, medidas=grupo, at=momento)
+                actuacion_registrar(
+                    juicio=fila,
+                    tipo=Actuacion.Tipo.LEVANTAMIENTO,
+                    descripcion=(
+                        f"Extinguidos todos los títulos del proceso, se dispone el levantamiento "
+                        f"de {len(grupo)} medida(s) ante {levantamiento.entidad_nombre} "
+                        f"({BASE_LEGAL}). Origen: {levantamiento.get_origen_display()}."
+                    ),
+                    por=por,
+                    at=momento,
+                )
+                enqueue_on_commit(oficio_generar, levantamiento.pk)
+        vivos = list(
+            Levantamiento.objects.filter(juicio=fila)
+            .exclude(estado=Levantamiento.Estado.ANULADO)
+            .select_related("oficio")
+            .order_by("id")
+        )
+    return vivos
+
+
+def _firmante(juicio: JuicioCoactivo) -> str:
+    """Who orders the lifting: the Director Provincial, who holds the coercive
+    jurisdiction (DOMAIN.md §4)."""
+    from core import roles
+
+    provincia = juicio.unidad.provincia
+    director = (
+        User.objects.filter(
+            groups__name=roles.DIRECTOR_PROVINCIAL,
+            unidad__provincia=provincia,
+            is_active=True,
+        )
+        .order_by("id")
+        .first()
+    )
+    cargo = f"Director(a) Provincial de {provincia.nombre if provincia else 'la provincia'}"
+    if director and director.get_full_name():
+        return f"{director.get_full_name()}, {cargo}, Juez(a) de Coactiva"
+    return f"{cargo}, Juez(a) de Coactiva"
+
+
+def _oficio_registrar(
+    *, levantamiento: Levantamiento, medidas: Sequence[MedidaCautelar], at: dt.datetime
+) -> DocumentoVerificable:
+    """Register the oficio (number and verification code) and what it states publicly.
+    The verification page shows `datos_publicos`: bank accounts appear masked there,
+    so it never shows more than the oficio itself."""
+    juicio = levantamiento.juicio
+    anio = timezone.localdate(at).year
+    numero = sequence_next(clave=f"coactiva.oficio:{juicio.unidad.codigo}:{anio}")
+    numero_oficio = f"IESS-{juicio.unidad.provincia_id}-COA-{anio}-{numero:05d}-OF"
+    empleador = juicio.empleador
+    documento = documento_verificable_emitir(
+        tipo=DocumentoVerificable.Tipo.OFICIO_LEVANTAMIENTO,
+        titulo=f"Oficio de levantamiento de medidas cautelares N.º {numero_oficio}",
+        datos_publicos={
+            "Oficio N.º": numero_oficio,
+            "Juicio coactivo N.º": juicio.numero,
+            "Deudor": empleador.razon_social,
+            "RUC / cédula": empleador.identificacion,
+            "Dirigido a": levantamiento.entidad_nombre,
+            "Medidas que se levantan": "; ".join(_descripcion_publica(m) for m in medidas),
+            "Base legal": BASE_LEGAL,
+            "Firma": _firmante(juicio),
+        },
+    )
+    levantamiento.oficio = documento
+    levantamiento.save(update_fields=["oficio"])
+    return documento
+
+
+def _descripcion_publica(medida: MedidaCautelar) -> str:
+    if medida.tipo == MedidaCautelar.Tipo.RETENCION_FONDOS:
+        return f"Retención de fondos de la cuenta terminada en {medida.cuenta[-4:]}"
+    return medida.descripcion
+
+
+def levantamiento_oficio_generar(*, levantamiento_id: int) -> DocumentoVerificable | None:
+    """Render and attach the oficio's PDF (reportlab, QR to /verificar/<código>/), add
+    it to the expediente and mark the measures LEVANTADA. Idempotent: an oficio
+    already issued is returned as it is."""
+    with transaction.atomic():
+        levantamiento = (
+            Levantamiento.objects.select_for_update(of=("self",))
+            .select_related("juicio__unidad__provincia", "juicio__empleador", "juicio__secretario")
+            .filter(pk=levantamiento_id)
+            .first()
+        )
+        if levantamiento is None or levantamiento.estado == Levantamiento.Estado.ANULADO:
+            return None
+        oficio = levantamiento.oficio
+        if levantamiento.estado == Levantamiento.Estado.EMITIDO or oficio is None:
+            return oficio
+        medidas = list(levantamiento.medidas.select_related("canton__provincia").order_by("id"))
+        juicio = levantamiento.juicio
+        titulos = list(juicio.titulos.order_by("anio", "secuencial"))
+        pdf = coactiva_pdf.oficio_levantamiento(
+            oficio=oficio,
+            levantamiento=levantamiento,
+            medidas=medidas,
+            titulos=titulos,
+            firmante=oficio.datos_publicos.get("Firma", ""),
+        )
+        documento_verificable_adjuntar_pdf(documento=oficio, pdf=pdf)
+        momento = timezone.now()
+        levantamiento.estado = Levantamiento.Estado.EMITIDO
+        levantamiento.emitido_en = momento
+        levantamiento.ultimo_error = ""
+        levantamiento.save(update_fields=["estado", "emitido_en", "ultimo_error"])
+        for medida in medidas:
+            if medida.estado == EstadoMedida.LEVANTAMIENTO_SOLICITADO:
+                medida_transicion(
+                    medida=medida,
+                    a=EstadoMedida.LEVANTADA,
+                    at=momento,
+                    motivo=f"{oficio.titulo} emitido.",
+                )
+        actuacion_registrar(
+            juicio=juicio,
+            tipo=Actuacion.Tipo.OFICIO,
+            descripcion=f"{oficio.titulo}, dirigido a {levantamiento.entidad_nombre}.",
+            at=momento,
+            documento=oficio,
+        )
+    return oficio
+
+
+def levantamiento_oficio_fallo(*, levantamiento_id: int, error: str) -> None:
+    """Record a failed rendering on the row (the sweep retries it)."""
+    Levantamiento.objects.filter(pk=levantamiento_id).update(
+        ultimo_error=error[:2000], intentos=F("intentos") + 1
+    )
+
+
+def oficio_anular(
+    *, levantamiento: Levantamiento, motivo: str, por: Any = None, at: dt.datetime | None = None
+) -> Levantamiento:
+    """Annul an oficio issued in error: /verificar/ then says «anulado», and its
+    measures stand again (VIGENTE) until a new levantamiento is opened."""
+    if not motivo.strip():
+        raise CoactivaError({"motivo": ["Indique el motivo de la anulación."]})
+    momento = _ahora(at)
+    with transaction.atomic():
+        fila = Levantamiento.objects.select_for_update(of=("self",)).get(pk=levantamiento.pk)
+        if fila.estado == Levantamiento.Estado.ANULADO:
+            raise CoactivaError("El oficio ya está anulado.")
+        if fila.oficio is not None:
+            documento_verificable_anular(documento=fila.oficio, motivo=motivo.strip(), por=por)
+        fila.estado = Levantamiento.Estado.ANULADO
+        fila.save(update_fields=["estado"])
+        for medida in fila.medidas.select_for_update().order_by("id"):
+            if medida.estado in (EstadoMedida.LEVANTADA, EstadoMedida.LEVANTAMIENTO_SOLICITADO):
+                medida_transicion(
+                    medida=medida,
+                    a=EstadoMedida.VIGENTE,
+                    por=por,
+                    at=momento,
+                    motivo=f"Oficio anulado: {motivo.strip()}",
+                )
+        actuacion_registrar(
+            juicio=fila.juicio,
+            tipo=Actuacion.Tipo.OFICIO,
+            descripcion=f"Se anula el oficio dirigido a {fila.entidad_nombre}: {motivo.strip()}",
+            por=por,
+            at=momento,
+        )
+    return fila
+
+
+def titulo_extinguido(*, titulo: TituloCredito, at: dt.datetime, por: Any = None) -> None:
+    """Called by cartera, inside its transaction, after a título became CANCELADO or
+    ANULADO. Records it in its process; when it was the last título owed, closes the
+    process (CANCELADO, or ANULADO when every título was annulled), opens the
+    levantamiento of every measure without waiting for the debtor to ask (Reglamento
+    art. 176) and tells the debtor by e-mail."""
+    linea = JuicioTitulo.objects.filter(titulo=titulo).first()
+    if linea is None:
+        return
+    juicio = (
+        JuicioCoactivo.objects.select_for_update(of=("self",))
+        .select_related("empleador", "unidad")
+        .get(pk=linea.juicio_id)
+    )
+    estado = TituloCredito.Estado(titulo.estado).label.lower()
+    actuacion_registrar(
+        juicio=juicio,
+        tipo=Actuacion.Tipo.TITULO,
+        descripcion=f"El {titulo} queda {estado}.",
+        por=por,
+        at=at,
+    )
+    if _pendientes(juicio):
+        return
+    levantamientos = levantamiento_abrir(
+        juicio=juicio, origen=Levantamiento.Origen.AUTOMATICO, por=por, at=at
+    )
+    if juicio.etapa in JUICIO_TRANSICIONES and juicio.etapa != Etapa.CANCELADO:
+        anulados = not juicio.titulos.exclude(estado=TituloCredito.Estado.ANULADO).exists()
+        juicio_transicion(
+            juicio=juicio,
+            a=Etapa.ANULADO if anulados else Etapa.CANCELADO,
+            por=por,
+            at=at,
+            motivo="Todos los títulos de crédito del proceso están extinguidos.",
+        )
+    if levantamientos:
+        empleador = juicio.empleador
+        correo_enviar(
+            para=[empleador.email],
+            asunto=f"Levantamiento de medidas cautelares del juicio coactivo {juicio.numero}",
+            plantilla="levantamiento_abierto",
+            contexto={
+                "empleador": empleador,
+                "juicio": juicio,
+                "levantamientos": levantamientos,
+            },
+            evento="coactiva.levantamiento",
+            obj=juicio,
+        )
+
+
+def levantamiento_resolver(
+    *, solicitud: Any, aprobada: bool, motivo: str, por: Any
+) -> list[DocumentoVerificable]:
+    """Resolutor of the trámite «Levantamiento de medidas cautelares» (seed 000,
+    tramites.resolutores): on approval, the oficios of every process of the filer whose
+    títulos are all cancelled or annulled, opening the levantamiento where it was not
+    open yet and reusing the oficios the automatic levantamiento already issued. With
+    nothing to lift, refuses in Spanish saying which título owes how much."""
+    from cartera.models import Empleador
+
+    if not aprobada:
+        return []
+    empleador = solicitud.empleador or (
+        Empleador.objects.filter(identificacion=solicitud.empleador_identificacion).first()
+        if solicitud.empleador_identificacion
+        else None
+    )
+    if empleador is None:
+        raise CoactivaError(
+            "La solicitud no identifica a un empleador registrado; no hay medidas que levantar."
+        )
+    juicios = (
+        JuicioCoactivo.objects.filter(empleador=empleador)
+        .filter(
+            Q(medidas__estado__in=MedidaCautelar.EN_FIRME)
+            | Q(
+                levantamientos__estado__in=[
+                    Levantamiento.Estado.PENDIENTE,
+                    Levantamiento.Estado.EMITIDO,
+                ]
+            )
+        )
+        .distinct()
+        .order_by("pk")
+    )
+    oficios: list[DocumentoVerificable] = []
+    motivos: list[str] = []
+    from coactiva.selectors import motivos_no_elegible
+
+    for juicio in juicios:
+        pendientes = _pendientes(juicio)
+        if pendientes:
+            motivos.append(motivos_no_elegible(juicio, pendientes))
+            continue
+        for levantamiento in levantamiento_abrir(
+            juicio=juicio, origen=Levantamiento.Origen.SOLICITUD, por=por, solicitud=solicitud
+        ):
+            oficio = levantamiento_oficio_generar(levantamiento_id=levantamiento.pk)
+            if oficio is not None:
+                oficios.append(oficio)
+    if not oficios:
+        if motivos:
+            raise CoactivaError(" ".join(motivos))
+        raise CoactivaError(
+            f"{empleador.razon_social} no tiene procesos coactivos con medidas cautelares "
+            "que levantar."
+        )
+    return oficios

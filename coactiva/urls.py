@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from coactiva import views
 
 app_name = "coactiva"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("coactiva/reportes/", views.reportes, name="reportes"),
+    path("coactiva/procesos/<int:pk>/expediente/", views.expediente, name="expediente"),
+]

@@ -93,6 +93,28 @@ _CARTERA_GESTION = [
 ]
 _CARTERA_DECISION = ["cartera.impugnacion_resolver", "cartera.anular_titulo"]
 
+# Coactiva (coactiva/migrations/0002_roles.py): staff of the unit read its processes
+# (a Secretario-Abogado only those assigned, coactiva.selectors.juicios_visibles); the
+# lawyers move them forward, the head of unit also runs the sorteo.
+_COACTIVA_LECTURA = [
+    f"coactiva.view_{modelo}"
+    for modelo in (
+        "juiciocoactivo",
+        "juiciotitulo",
+        "actuacion",
+        "secretarioabogado",
+        "sorteoregistro",
+        "medidacautelar",
+        "medidahistorial",
+        "levantamiento",
+        "titulorecibido",
+    )
+]
+_COACTIVA_TRAMITE = [
+    *_COACTIVA_LECTURA,
+    "coactiva.gestionar_juicio",
+]
+
 # role -> permissions "app_label.codename". Apps append their own entries here.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ANALISTA_CARTERA: [
@@ -101,7 +123,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_CARTERA_LECTURA,
         *_CARTERA_GESTION,
     ],
-    SECRETARIO_ABOGADO: [*_REFERENCIA_LECTURA, *_TRAMITES_TRABAJO, *_CARTERA_LECTURA],
+    SECRETARIO_ABOGADO: [
+        *_REFERENCIA_LECTURA,
+        *_TRAMITES_TRABAJO,
+        *_CARTERA_LECTURA,
+        *_COACTIVA_TRAMITE,
+    ],
     JEFE_UNIDAD: [
         *_REFERENCIA_LECTURA,
         "core.add_feriado",
@@ -110,6 +137,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_CARTERA_LECTURA,
         *_CARTERA_GESTION,
         *_CARTERA_DECISION,
+        *_COACTIVA_TRAMITE,
+        "coactiva.sortear_titulos",
+        "coactiva.anular_oficio",
+        "coactiva.ver_reportes",
+        "coactiva.add_secretarioabogado",
+        "coactiva.change_secretarioabogado",
     ],
     DIRECTOR_PROVINCIAL: [
         *_REFERENCIA_LECTURA,
@@ -120,6 +153,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_CARTERA_DECISION,
         "cartera.emitir_titulo",
         "cartera.ver_reportes",
+        *_COACTIVA_LECTURA,
+        "coactiva.sortear_titulos",
+        "coactiva.anular_oficio",
+        "coactiva.ver_reportes",
     ],
     SUPERVISOR_NACIONAL: [
         *_REFERENCIA_LECTURA,
@@ -136,6 +173,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.view_documentoverificable",
         *_TRAMITES_TRABAJO,
         *_TRAMITES_CATALOGO,
+        *_COACTIVA_LECTURA,
+        "coactiva.ver_reportes",
     ],
     AUDITOR: [
         *_REFERENCIA_LECTURA,
@@ -144,6 +183,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_TRAMITES_LECTURA,
         *_CARTERA_LECTURA,
         "cartera.ver_reportes",
+        *_COACTIVA_LECTURA,
+        "coactiva.ver_reportes",
     ],
 }
 

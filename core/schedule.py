@@ -40,4 +40,10 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "cartera.tasks.notificar_glosas",
         "schedule": crontab(minute=0, hour=6, day_of_week="mon-fri"),
     },
+    # Coactiva (coactiva/tasks.py): oficios de levantamiento still in preparation a few
+    # minutes after their levantamiento was opened are queued again.
+    "coactiva-oficios-pendientes": {
+        "task": "coactiva.tasks.oficios_pendientes_barrer",
+        "schedule": crontab(minute="*/5"),
+    },
 }

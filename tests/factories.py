@@ -175,3 +175,102 @@ class GlosaFactory(factory.django.DjangoModelFactory):
 
 
 _TZ = zoneinfo.ZoneInfo("America/Guayaquil")
+
+
+# --- Coactiva: processes ------------------------------------------------------------------
+
+
+class SecretarioAbogadoFactory(factory.django.DjangoModelFactory):
+    """An active Secretario-Abogado of Pichincha's coactiva unit, with a staff login
+    in the group SECRETARIO_ABOGADO unless `usuario=None` is passed."""
+
+    class Meta:
+        model = "coactiva.SecretarioAbogado"
+
+    nombre = factory.Sequence(lambda n: f"Abogada de Prueba {n}")
+    unidad = factory.LazyFunction(lambda: Unidad.objects.get(codigo="17-coactiva"))
+    usuario = factory.LazyAttributeSequence(
+        lambda o, n: staff(roles.SECRETARIO_ABOGADO, o.unidad.codigo, username=f"abogado{n}")
+    )
+
+
+MEDIDAS_DE_PRUEBA = [
+    {
+        "tipo": "retencion_fondos",
+        "entidad_tipo": "institucion_financiera",
+        "entidad_nombre": "Banco del Pichincha C.A.",
+        "cuenta": "2200123456",
+        "monto": Decimal("1500.00"),
+    },
+    {
+        "tipo": "prohibicion_inmueble",
+        "entidad_tipo": "registro_propiedad",
+        "entidad_nombre": "Registro de la Propiedad de Quito",
+        "predio": "1234567",
+        "canton": "1701",
+    },
+    {
+        "tipo": "prohibicion_vehiculo",
+        "entidad_tipo": "ant",
+        "entidad_nombre": "Agencia Nacional de Tránsito",
+        "placa": "PBA-1234",
+    },
+]
+
+
+class JuicioCoactivoFactory(factory.django.DjangoModelFactory):
+    """A coactiva process built the way production builds one: `n_titulos` títulos de
+    crédito issued by cartera for vencida glosas of one employer, then the unit's
+    sorteo (which assigns one of its active Secretarios-Abogados; one is created when
+    the unit has none). Traits: `en_medidas` (advanced to the measures stage) and
+    `con_medidas` (plus a measure in force at a bank, a Registro de la Propiedad and
+    the ANT)."""
+
+    class Meta:
+        model = "coactiva.JuicioCoactivo"
+
+    empleador = factory.SubFactory(EmpleadorFactory)
+    n_titulos = 3
+    etapa = None
+    medidas = factory.LazyFunction(list)
+
+    class Params:
+        en_medidas = factory.Trait(etapa="medidas")
+        con_medidas = factory.Trait(etapa="medidas", medidas=MEDIDAS_DE_PRUEBA)
+
+    @classmethod
+    def _create(cls, model_class: type, *args: object, **kwargs: object) -> object:
+        from cartera.services import titulo_emitir
+        from coactiva import services as coactiva_services
+        from coactiva.models import JuicioCoactivo, SecretarioAbogado
+
+        empleador = kwargs["empleador"]
+        titulos = [
+            titulo_emitir(
+                glosas=[
+                    GlosaFactory(
+                        planilla__empleador=empleador,
+                        vencida=True,
+                        notificada_el=dt.date(2025, 3, 3),
+                    )
+                ]
+            )
+            for _ in range(int(kwargs["n_titulos"]))  # type: ignore[call-overload]
+        ]
+        unidad = titulos[0].unidad_coactiva
+        if not SecretarioAbogado.objects.filter(unidad=unidad, activo=True).exists():
+            SecretarioAbogadoFactory(unidad=unidad)
+        coactiva_services.sorteo_realizar(unidad=unidad, titulos=[t.pk for t in titulos])
+        juicio = JuicioCoactivo.objects.get(lineas__titulo=titulos[0])
+        camino = ["requerimiento", "citacion", "medidas", "embargo", "avaluo", "remate"]
+        destino = kwargs.get("etapa")
+        for etapa in camino[: camino.index(destino) + 1] if destino else []:  # type: ignore[arg-type]
+            juicio = coactiva_services.juicio_transicion(juicio=juicio, a=etapa)
+        for datos in kwargs.get("medidas") or []:  # type: ignore[attr-defined]
+            datos = dict(datos)
+            if "canton" in datos:
+                datos["canton"] = Canton.objects.get(pk=datos["canton"])
+            medida = coactiva_services.medida_ordenar(juicio=juicio, **datos)
+            coactiva_services.medida_registrar_vigencia(medida=medida)
+        juicio.refresh_from_db()
+        return juicio

@@ -254,6 +254,8 @@ CELERY_TASK_ROUTES = {
     "core.tasks.correo_*": {"queue": "correo"},
     "core.tasks.feriados_*": {"queue": "lotes"},
     "core.tasks.limpieza_*": {"queue": "lotes"},
+    "coactiva.tasks.oficio_generar": {"queue": "documentos"},
+    "coactiva.tasks.oficios_pendientes_barrer": {"queue": "lotes"},
 }
 CELERY_TIMEZONE = TIME_ZONE
 # A request must never hang on a dead broker: one quick attempt, then the row waits

@@ -1,0 +1,91 @@
+"""Coactiva staff pages: the expediente of a process (one foliated PDF) and the
+bimonthly report per unit (C.D. 497 3.5.3 n) with CSV/XLSX export. Staff only,
+permission-checked and scoped (a Secretario-Abogado reaches only their processes)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, render
+
+from coactiva import pdf, selectors
+from coactiva.forms import FiltroBimestreForm, bimestre_actual
+from core.export import FORMATOS, tabla_respuesta
+from core.services import audit_log
+
+
+def _exigir(request: HttpRequest, permiso: str) -> None:
+    if not request.user.is_staff or not request.user.has_perm(permiso):
+        raise PermissionDenied("No tiene permiso para ver esta página.")
+
+
+@login_required(login_url="admin:login")
+def expediente(request: HttpRequest, pk: int) -> HttpResponse:
+    """The process file as one PDF: cover, index and every document in order, each
+    page stamped with its folio (C.D. 497 3.5.3 a). Audited."""
+    _exigir(request, "coactiva.view_juiciocoactivo")
+    juicio = get_object_or_404(
+        selectors.juicios_visibles(request.user).select_related(
+            "unidad__provincia", "empleador", "secretario"
+        ),
+        pk=pk,
+    )
+    actuaciones = list(juicio.actuaciones.select_related("por", "documento").order_by("numero"))
+    contenido = pdf.expediente(juicio=juicio, actuaciones=actuaciones)
+    audit_log(actor=request.user, accion="coactiva.expediente", obj=juicio, request=request)
+    respuesta = HttpResponse(contenido, content_type="application/pdf")
+    respuesta["Content-Disposition"] = f'attachment; filename="expediente_{juicio.numero}.pdf"'
+    respuesta["Cache-Control"] = "private, no-store"
+    return respuesta
+
+
+@login_required(login_url="admin:login")
+def reportes(request: HttpRequest) -> HttpResponseBase:
+    """Bimonthly report per coactiva unit: processes, money recovered, measures ordered,
+    in force and lifted."""
+    _exigir(request, "coactiva.ver_reportes")
+    anio, bimestre = bimestre_actual()
+    form = FiltroBimestreForm(request.GET or None, initial={"anio": anio, "bimestre": bimestre})
+    if form.is_bound and form.is_valid():
+        anio, bimestre = form.cleaned_data["anio"], form.cleaned_data["bimestre"]
+    reporte = selectors.reporte_bimestral(user=request.user, anio=anio, bimestre=bimestre)
+    formato = request.GET.get("formato", "")
+    if formato in FORMATOS and (not form.is_bound or form.is_valid()):
+        audit_log(
+            actor=request.user,
+            accion="coactiva.reporte_exportado",
+            detalle={"anio": anio, "bimestre": bimestre, "formato": formato},
+            request=request,
+        )
+        return tabla_respuesta(
+            nombre=f"coactiva_bimestral_{anio}_{bimestre}",
+            encabezados=[
+                "Unidad",
+                "Procesos abiertos al inicio",
+                "Procesos iniciados",
+                "Procesos terminados",
+                "Procesos abiertos al cierre",
+                "Monto recuperado (USD)",
+                "Medidas ordenadas",
+                "Medidas levantadas",
+                "Medidas vigentes al cierre",
+            ],
+            filas=[
+                [
+                    f.unidad,
+                    f.abiertos_al_inicio,
+                    f.iniciados,
+                    f.terminados,
+                    f.abiertos_al_cierre,
+                    f.monto_recuperado,
+                    f.medidas_ordenadas,
+                    f.medidas_levantadas,
+                    f.medidas_vigentes,
+                ]
+                for f in [*reporte.filas, reporte.total]
+            ],
+            formato=formato,
+        )
+    return render(request, "coactiva/reportes.html", {"form": form, "reporte": reporte})

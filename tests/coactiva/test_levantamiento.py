@@ -1,0 +1,194 @@
+"""Levantamiento de medidas cautelares (Reglamento C.D. 516 art. 176): only when every
+título of the process is cancelled or annulled, then automatic, with one verifiable
+oficio per entity."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+from pypdf import PdfReader
+
+from cartera import interes
+from cartera import services as cartera_services
+from cartera.models import Pago, TituloCredito
+from cartera.selectors import linea_deuda
+from coactiva import selectors, services
+from coactiva.models import JuicioCoactivo, Levantamiento, MedidaCautelar
+from core.models import Correo, DocumentoVerificable
+from tests.factories import JuicioCoactivoFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def texto_pdf(contenido: bytes) -> str:
+    paginas = PdfReader(io.BytesIO(contenido)).pages
+    return " ".join(" ".join(pagina.extract_text() for pagina in paginas).split())
+
+
+def pagar_todo(titulo: TituloCredito) -> Pago:
+    hoy = timezone.localdate()
+    deuda = linea_deuda("titulo", titulo, "", hoy, interes.tabla_tasas())
+    return cartera_services.pago_registrar(
+        obligacion=titulo, monto=deuda.total, fecha=hoy, canal=Pago.Canal.COACTIVA
+    )
+
+
+def test_paying_two_of_three_keeps_the_measures_and_the_third_lifts_them(
+    django_capture_on_commit_callbacks, client: Client
+) -> None:
+    juicio = JuicioCoactivoFactory(con_medidas=True)
+    titulos = list(juicio.titulos.order_by("secuencial"))
+    assert len(titulos) == 3 and juicio.medidas.filter(estado="vigente").count() == 3
+
+    with django_capture_on_commit_callbacks(execute=True):
+        pagar_todo(titulos[0])
+        pagar_todo(titulos[1])
+    assert juicio.medidas.filter(estado="vigente").count() == 3
+    assert not Levantamiento.objects.exists()
+    precheck = selectors.levantamiento_precheck(empleador=juicio.empleador)
+    assert [p.elegible for p in precheck] == [False]
+    assert titulos[2].numero in precheck[0].motivos[0]
+    assert precheck[0].pendientes[0].saldo > 0
+    with pytest.raises(services.CoactivaError, match=titulos[2].numero):
+        services.levantamiento_abrir(juicio=juicio, origen=Levantamiento.Origen.MANUAL)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        pagar_todo(titulos[2])
+    juicio.refresh_from_db()
+    assert juicio.etapa == JuicioCoactivo.Etapa.CANCELADO
+    assert set(juicio.medidas.values_list("estado", flat=True)) == {"levantada"}
+    levantamientos = list(juicio.levantamientos.select_related("oficio"))
+    assert sorted(lev.entidad_nombre for lev in levantamientos) == [
+        "Agencia Nacional de Tránsito",
+        "Banco del Pichincha C.A.",
+        "Registro de la Propiedad de Quito",
+    ]
+    for lev in levantamientos:
+        assert lev.estado == Levantamiento.Estado.EMITIDO
+        oficio = lev.oficio
+        assert oficio.tipo == DocumentoVerificable.Tipo.OFICIO_LEVANTAMIENTO
+        texto = texto_pdf(oficio.archivo.open("rb").read())
+        assert juicio.numero in texto and juicio.empleador.identificacion in texto
+        assert "art. 176" in texto and oficio.codigo in texto
+        respuesta = client.get(f"/verificar/{oficio.codigo}/")
+        assert respuesta.status_code == 200
+        assert "auténtico y vigente" in respuesta.content.decode()
+        assert lev.entidad_nombre in respuesta.content.decode()
+    # The bank account appears masked on the public page (never more than the oficio).
+    banco = next(lev for lev in levantamientos if lev.entidad_tipo == "institucion_financiera")
+    pagina = client.get(f"/verificar/{banco.oficio.codigo}/").content.decode()
+    assert "2200123456" not in pagina and "terminada en 3456" in pagina
+    # The employer is told by e-mail, with the verification links.
+    correo = Correo.objects.get(evento="coactiva.levantamiento")
+    assert correo.para == [juicio.empleador.email]
+    assert all(lev.oficio.codigo in correo.cuerpo_texto for lev in levantamientos)
+    assert len(mail.outbox) == 1
+
+
+def test_the_precheck_says_elegible_after_annulment_and_the_resolutor_reuses_oficios(
+    django_capture_on_commit_callbacks,
+) -> None:
+    juicio = JuicioCoactivoFactory(con_medidas=True, n_titulos=2)
+    primero, segundo = juicio.titulos.order_by("secuencial")
+    with django_capture_on_commit_callbacks(execute=True):
+        pagar_todo(primero)
+        cartera_services.titulo_anular(
+            titulo=segundo,
+            motivo=TituloCredito.MotivoAnulacion.ERROR_EVIDENTE,
+            detalle="Planilla registrada dos veces.",
+        )
+    juicio.refresh_from_db()
+    assert juicio.etapa == JuicioCoactivo.Etapa.CANCELADO
+    automaticos = set(juicio.levantamientos.values_list("oficio_id", flat=True))
+    assert len(automaticos) == 3
+
+    class Solicitud:
+        empleador = juicio.empleador
+        empleador_identificacion = juicio.empleador.identificacion
+
+    oficios = services.levantamiento_resolver(
+        solicitud=Solicitud(), aprobada=True, motivo="", por=None
+    )
+    assert {o.pk for o in oficios} == automaticos
+    assert (
+        services.levantamiento_resolver(
+            solicitud=Solicitud(), aprobada=False, motivo="No procede.", por=None
+        )
+        == []
+    )
+
+
+def test_the_resolutor_refuses_saying_which_titulo_owes_how_much() -> None:
+    juicio = JuicioCoactivoFactory(con_medidas=True, n_titulos=1)
+    titulo = juicio.titulos.get()
+
+    class Solicitud:
+        empleador = juicio.empleador
+        empleador_identificacion = ""
+
+    with pytest.raises(services.CoactivaError) as error:
+        services.levantamiento_resolver(solicitud=Solicitud(), aprobada=True, motivo="", por=None)
+    assert titulo.numero in str(error.value) and "adeuda USD" in str(error.value)
+    assert not Levantamiento.objects.exists()
+
+
+def test_an_annulled_oficio_says_so_and_the_measures_stand_again(
+    django_capture_on_commit_callbacks, client: Client
+) -> None:
+    juicio = JuicioCoactivoFactory(con_medidas=True, n_titulos=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        pagar_todo(juicio.titulos.get())
+    lev = juicio.levantamientos.get(entidad_tipo="ant")
+    services.oficio_anular(levantamiento=lev, motivo="Placa mal transcrita.")
+    pagina = client.get(f"/verificar/{lev.oficio.codigo}/")
+    assert "Documento anulado" in pagina.content.decode()
+    assert "Placa mal transcrita" in pagina.content.decode()
+    medida = MedidaCautelar.objects.get(juicio=juicio, tipo="prohibicion_vehiculo")
+    assert medida.estado == MedidaCautelar.Estado.VIGENTE
+    # A new levantamiento gives a new oficio for that entity only.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.levantamiento_abrir(juicio=juicio, origen=Levantamiento.Origen.MANUAL)
+    nuevo = juicio.levantamientos.exclude(pk=lev.pk).get(entidad_tipo="ant")
+    assert nuevo.oficio.codigo != lev.oficio.codigo and nuevo.estado == "emitido"
+
+
+def test_tampered_and_unknown_codes_say_so(
+    django_capture_on_commit_callbacks, client: Client
+) -> None:
+    juicio = JuicioCoactivoFactory(con_medidas=True, n_titulos=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        pagar_todo(juicio.titulos.get())
+    codigo = juicio.levantamientos.first().oficio.codigo
+    alterado = codigo[:3] + ("A" if codigo[3] != "A" else "B") + codigo[4:]
+    respuesta = client.get(f"/verificar/{alterado}/")
+    assert respuesta.status_code == 404
+    assert "Código no válido" in respuesta.content.decode()
+    from core.services import new_verification_code
+
+    desconocido = client.get(f"/verificar/{new_verification_code()}/")
+    assert desconocido.status_code == 404
+    assert "Documento no encontrado" in desconocido.content.decode()
+    assert juicio.empleador.razon_social not in desconocido.content.decode()
+
+
+def test_the_oficio_task_is_idempotent(django_capture_on_commit_callbacks) -> None:
+    from coactiva.tasks import oficio_generar
+
+    juicio = JuicioCoactivoFactory(con_medidas=True, n_titulos=1)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        pagar_todo(juicio.titulos.get())
+    lev = juicio.levantamientos.first()
+    assert lev.estado == Levantamiento.Estado.PENDIENTE
+    assert juicio.medidas.filter(estado="levantamiento").count() == 3
+    for callback in callbacks:
+        callback()
+    lev.refresh_from_db()
+    sha = lev.oficio.sha256
+    actuaciones = juicio.actuaciones.count()
+    assert oficio_generar.apply(args=[lev.pk]).get() is True
+    lev.refresh_from_db()
+    assert lev.oficio.sha256 == sha and juicio.actuaciones.count() == actuaciones

@@ -1,0 +1,76 @@
+"""The bimonthly report per unit, the employer-facing selectors and their query counts."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from coactiva import selectors
+from coactiva.forms import bimestre_actual
+from core import roles
+from tests.coactiva.test_levantamiento import pagar_todo
+from tests.factories import JuicioCoactivoFactory, staff
+
+pytestmark = pytest.mark.django_db
+
+
+def test_report_counts_processes_money_and_measures_of_the_period(
+    client: Client, django_capture_on_commit_callbacks
+) -> None:
+    pagado = JuicioCoactivoFactory(con_medidas=True, n_titulos=1)
+    JuicioCoactivoFactory(con_medidas=True, n_titulos=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        pago = pagar_todo(pagado.titulos.get())
+    anio, bimestre = bimestre_actual()
+    client.force_login(staff(roles.JEFE_UNIDAD, "17-coactiva"))
+    respuesta = client.get(f"/coactiva/reportes/?anio={anio}&bimestre={bimestre}&formato=csv")
+    filas = list(csv.reader(io.StringIO(b"".join(respuesta.streaming_content).decode("utf-8-sig"))))
+    assert filas[0][0] == "Unidad" and len(filas) == 3  # header, the unit, total
+    unidad = dict(zip(filas[0], filas[1], strict=True))
+    assert unidad["Unidad"].endswith("Pichincha")
+    assert unidad["Procesos iniciados"] == "2" and unidad["Procesos terminados"] == "1"
+    assert unidad["Procesos abiertos al cierre"] == "1"
+    assert Decimal(unidad["Monto recuperado (USD)"]) == pago.monto
+    assert unidad["Medidas ordenadas"] == "6"
+    assert unidad["Medidas levantadas"] == "3" and unidad["Medidas vigentes al cierre"] == "3"
+    xlsx = client.get(f"/coactiva/reportes/?anio={anio}&bimestre={bimestre}&formato=xlsx")
+    hoja = load_workbook(io.BytesIO(xlsx.content)).active
+    assert hoja.cell(2, 3).value == 2
+    pagina = client.get("/coactiva/reportes/")
+    assert pagina.status_code == 200 and "Reporte bimestral de coactiva" in pagina.content.decode()
+    # Other units' staff see only their unit, bad input is answered in Spanish, no 500.
+    client.force_login(staff(roles.JEFE_UNIDAD, "09-coactiva"))
+    html = client.get(f"/coactiva/reportes/?anio={anio}&bimestre={bimestre}").content.decode()
+    assert "Guayas" in html and "Pichincha" not in html.split("<h1")[1]
+    malo = client.get("/coactiva/reportes/?anio=abc&bimestre=9")
+    assert malo.status_code == 200
+    assert "Ingrese el año con cuatro cifras." in malo.content.decode()
+    assert "Elija un bimestre de la lista." in malo.content.decode()
+    client.force_login(staff(roles.ANALISTA_CARTERA, "17-cartera"))
+    assert client.get("/coactiva/reportes/").status_code == 403
+
+
+def test_employer_selectors_use_a_fixed_number_of_queries(django_assert_max_num_queries) -> None:
+    primero = JuicioCoactivoFactory(con_medidas=True, n_titulos=2)
+    empleador = primero.empleador
+    for _ in range(3):
+        JuicioCoactivoFactory(empleador=empleador, con_medidas=True, n_titulos=1)
+    with django_assert_max_num_queries(5):
+        precheck = selectors.levantamiento_precheck(empleador=empleador)
+    with django_assert_max_num_queries(5):
+        procesos = selectors.procesos_de_empleador(empleador=empleador)
+    assert len(precheck) == 4 and not any(p.elegible for p in precheck)
+    assert all(len(p.medidas) == 3 for p in precheck)
+    assert procesos[-1].numero == primero.numero  # newest first
+    assert procesos[-1].saldo > 0 and procesos[-1].abierto_el == timezone.localdate()
+    assert {m.entidad for m in procesos[0].medidas} == {
+        "Banco del Pichincha C.A.",
+        "Registro de la Propiedad de Quito",
+        "Agencia Nacional de Tránsito",
+    }

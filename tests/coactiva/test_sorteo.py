@@ -1,0 +1,113 @@
+"""The sorteo: random, balanced by load, logged, reproducible from its log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from cartera.models import TituloCredito
+from cartera.services import titulo_emitir
+from coactiva import selectors, services
+from coactiva.models import JuicioCoactivo, SecretarioAbogado, SorteoRegistro
+from coactiva.sorteo import Grupo, sortear
+from core.models import Unidad
+from tests.factories import EmpleadorFactory, GlosaFactory, SecretarioAbogadoFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def titulos_de(empleador: object, n: int) -> list[TituloCredito]:
+    return [
+        titulo_emitir(
+            glosas=[
+                GlosaFactory(
+                    planilla__empleador=empleador, vencida=True, notificada_el=dt.date(2025, 3, 3)
+                )
+            ]
+        )
+        for _ in range(n)
+    ]
+
+
+@pytest.fixture
+def unidad() -> Unidad:
+    return Unidad.objects.get(codigo="17-coactiva")
+
+
+def test_each_debtor_becomes_one_process_balanced_among_the_lawyers(unidad: Unidad) -> None:
+    abogados = [SecretarioAbogadoFactory() for _ in range(3)]
+    SecretarioAbogadoFactory(activo=False)  # inactive: never drawn
+    dos = titulos_de(EmpleadorFactory(), 2)
+    for _ in range(6):
+        titulos_de(EmpleadorFactory(), 1)
+    registro = services.sorteo_realizar(unidad=unidad, semilla="prueba-1")
+    juicios = JuicioCoactivo.objects.filter(sorteo=registro)
+    assert juicios.count() == 7
+    assert set(juicios.get(empleador=dos[0].empleador).titulos.all()) == set(dos)
+    cargas = sorted(juicios.filter(secretario__in=abogados).values_list("secretario", flat=True))
+    por_abogado = sorted(cargas.count(a.pk) for a in abogados)
+    assert por_abogado == [2, 2, 3]  # balanced: never more than one apart
+    assert set(TituloCredito.objects.values_list("estado", flat=True)) == {"sorteado"}
+    assert registro.entradas["cargas"] == [[a.pk, 0] for a in abogados]
+
+
+def test_the_current_load_counts(unidad: Unidad) -> None:
+    ocupada, libre = SecretarioAbogadoFactory(), SecretarioAbogadoFactory()
+    SecretarioAbogado.objects.filter(pk=libre.pk).update(activo=False)
+    for _ in range(3):
+        titulos_de(EmpleadorFactory(), 1)
+    services.sorteo_realizar(unidad=unidad)  # all three go to `ocupada`
+    SecretarioAbogado.objects.filter(pk=libre.pk).update(activo=True)
+    for _ in range(3):
+        titulos_de(EmpleadorFactory(), 1)
+    registro = services.sorteo_realizar(unidad=unidad)
+    assert {s for _, _, s in registro.resultado} == {libre.pk}
+    assert registro.entradas["cargas"] == [[ocupada.pk, 3], [libre.pk, 0]]
+
+
+def test_rerunning_from_the_log_reproduces_it_and_tampering_is_noticed(unidad: Unidad) -> None:
+    for _ in range(4):
+        SecretarioAbogadoFactory()
+    for _ in range(12):
+        titulos_de(EmpleadorFactory(), 1)
+    registro = services.sorteo_realizar(unidad=unidad)
+    verificacion = selectors.sorteo_reproducir(registro=registro)
+    assert verificacion.coincide and verificacion.obtenido == registro.resultado
+    assert len(registro.semilla) == 32  # random seed, recorded
+    out = StringIO()
+    call_command("sortear_titulos", verificar=registro.pk, stdout=out)
+    assert "coincide" in out.getvalue()
+    # The same inputs with another seed give another draw: the seed matters.
+    grupos = [Grupo(e, tuple(t)) for e, t in registro.entradas["grupos"]]
+    cargas = dict(registro.entradas["cargas"])
+    otros = [sortear(semilla=f"otra-{i}", grupos=grupos, cargas=cargas) for i in range(5)]
+    assert any(
+        [[a.empleador_id, list(a.titulo_ids), a.secretario_id] for a in o] != registro.resultado
+        for o in otros
+    )
+    # A log edited behind the service's back no longer reproduces.
+    alterado = [[e, t, s] for e, t, s in registro.resultado]
+    alterado[0][2], alterado[1][2] = alterado[1][2], alterado[0][2]
+    if alterado != registro.resultado:
+        SorteoRegistro.objects.filter(pk=registro.pk).update(resultado=alterado)
+        registro.refresh_from_db()
+        assert not selectors.sorteo_reproducir(registro=registro).coincide
+        with pytest.raises(CommandError):
+            call_command("sortear_titulos", verificar=registro.pk, stdout=StringIO())
+
+
+def test_the_command_runs_the_sorteo_and_says_why_not(unidad: Unidad) -> None:
+    titulos_de(EmpleadorFactory(), 1)
+    err = StringIO()
+    call_command("sortear_titulos", unidad="17-coactiva", stdout=StringIO(), stderr=err)
+    assert "no tiene Secretarios-Abogados activos" in err.getvalue()
+    SecretarioAbogadoFactory()
+    out = StringIO()
+    call_command("sortear_titulos", unidad="17-coactiva", semilla="abc", stdout=out)
+    assert "1 proceso(s)" in out.getvalue() and "semilla abc" in out.getvalue()
+    assert JuicioCoactivo.objects.count() == 1
+    with pytest.raises(services.CoactivaError, match="No hay títulos"):
+        services.sorteo_realizar(unidad=unidad)
