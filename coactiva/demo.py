@@ -1,0 +1,202 @@
+"""Coactiva demo data: Secretarios-Abogados of the Pichincha and Guayas units, a sorteo
+per unit (half of the títulos received stay in the inbox for a live sorteo), processes
+in every stage (some términos due today or overdue), measures, and two stories:
+
+* Comercial Andina (the demo employer login): a process with three títulos, two paid,
+  one still owed, and three measures in force: the levantamiento journey starts here.
+* A Pichincha employer whose process was paid in full: measures lifted, oficios issued
+  and verifiable at /verificar/<código>/.
+
+Every change goes through coactiva.services, as in production."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+
+from cartera import interes
+from cartera import services as cartera_services
+from cartera.models import Empleador, Pago, TituloCredito
+from cartera.selectors import linea_deuda
+from coactiva import services
+from coactiva.models import JuicioCoactivo, Levantamiento, SecretarioAbogado
+from core.demo import DemoContext
+from core.models import Canton, Unidad
+
+Etapa = JuicioCoactivo.Etapa
+
+# (unit, staff username or None for an external lawyer, name, vínculo)
+SECRETARIOS = [
+    ("17-coactiva", "secretario.17", "Lucía Andrade", SecretarioAbogado.Vinculo.INTERNO),
+    ("17-coactiva", "secretario2.17", "Diego Cevallos", SecretarioAbogado.Vinculo.INTERNO),
+    ("17-coactiva", None, "Ab. Roberto Paredes Luna", SecretarioAbogado.Vinculo.EXTERNO),
+    ("09-coactiva", "secretario.09", "Karina Macías", SecretarioAbogado.Vinculo.INTERNO),
+    ("09-coactiva", None, "Ab. Ximena Zambrano Vera", SecretarioAbogado.Vinculo.EXTERNO),
+]
+
+MEDIDAS_ANDINA = [
+    {
+        "tipo": "retencion_fondos",
+        "entidad_tipo": "institucion_financiera",
+        "entidad_nombre": "Banco Produbanco S.A.",
+        "cuenta": "02005123456",
+    },
+    {
+        "tipo": "prohibicion_inmueble",
+        "entidad_tipo": "registro_propiedad",
+        "entidad_nombre": "Registro de la Propiedad del Distrito Metropolitano de Quito",
+        "predio": "178456",
+        "canton": "1701",
+    },
+    {
+        "tipo": "prohibicion_vehiculo",
+        "entidad_tipo": "ant",
+        "entidad_nombre": "Agencia Nacional de Tránsito",
+        "placa": "PCD-4521",
+    },
+]
+
+
+def _hace(dias: int) -> dt.datetime:
+    return timezone.now() - dt.timedelta(days=dias)
+
+
+def _pagar(titulo: TituloCredito, hoy: dt.date, tasas: interes.TablaTasas) -> None:
+    deuda = linea_deuda("titulo", titulo, "", hoy, tasas)
+    cartera_services.pago_registrar(
+        obligacion=titulo, monto=deuda.total, fecha=hoy, canal=Pago.Canal.COACTIVA
+    )
+
+
+def _llevar(juicio: JuicioCoactivo, hasta: str, *, dias_atras: int, por: Any) -> JuicioCoactivo:
+    """Walk a process through the stages, the last step `dias_atras` days ago."""
+    camino = [Etapa.REQUERIMIENTO, Etapa.CITACION, Etapa.MEDIDAS, Etapa.EMBARGO]
+    pasos = camino[: camino.index(Etapa(hasta)) + 1] if hasta in camino else []
+    for i, etapa in enumerate(pasos):
+        juicio = services.juicio_transicion(
+            juicio=juicio,
+            a=etapa,
+            por=por,
+            at=_hace(dias_atras + 15 * (len(pasos) - 1 - i)),
+        )
+    return juicio
+
+
+def _medidas(juicio: JuicioCoactivo, medidas: list[dict[str, Any]], por: Any) -> None:
+    for datos in medidas:
+        datos = dict(datos)
+        if "canton" in datos:
+            datos["canton"] = Canton.objects.get(pk=datos["canton"])
+        medida = services.medida_ordenar(juicio=juicio, por=por, at=_hace(10), **datos)
+        services.medida_registrar_vigencia(medida=medida, por=por, at=_hace(8))
+
+
+def seed(ctx: DemoContext) -> None:
+    staff = ctx.data.get("staff", {})
+    unidades = {u.codigo: u for u in Unidad.objects.filter(tipo=Unidad.Tipo.COACTIVA)}
+    for codigo, usuario, nombre, vinculo in SECRETARIOS:
+        cuenta = staff.get(usuario) if usuario else None
+        SecretarioAbogado.objects.get_or_create(
+            unidad=unidades[codigo],
+            nombre=nombre,
+            defaults={
+                "vinculo": vinculo,
+                "usuario": cuenta,
+                "email": cuenta.email if cuenta else "",
+            },
+        )
+
+    hoy = timezone.localdate()
+    tasas = interes.tabla_tasas()
+    andina = Empleador.objects.filter(razon_social="Comercial Andina S.A.").first()
+    titulos_andina = list(ctx.data.get("titulos_demo", []))
+    for codigo in ("17-coactiva", "09-coactiva"):
+        unidad = unidades[codigo]
+        jefe = staff.get(f"jefe.coactiva.{codigo[:2]}")
+        pendientes = list(
+            services.titulos_por_sortear(unidad=unidad)
+            .exclude(empleador=andina)
+            .order_by("id")
+            .values_list("pk", flat=True)
+        )
+        # Half stay in the inbox, for a sorteo run live from the admin.
+        elegidos = pendientes[: max(4, len(pendientes) // 2)]
+        if codigo == "17-coactiva":
+            elegidos += [t.pk for t in titulos_andina]
+        if not elegidos:
+            continue
+        registro = services.sorteo_realizar(
+            unidad=unidad, por=jefe, titulos=elegidos, semilla=f"demo-{codigo}", at=_hace(75)
+        )
+        juicios = list(
+            JuicioCoactivo.objects.filter(sorteo=registro)
+            .exclude(empleador=andina)
+            .select_related("empleador")
+            .order_by("id")
+        )
+        _etapas(juicios, por=jefe, hoy=hoy, tasas=tasas, pagado=codigo == "17-coactiva")
+
+    if andina is not None and titulos_andina:
+        juicio = JuicioCoactivo.objects.filter(empleador=andina).first()
+        if juicio is not None:
+            abogado = juicio.secretario.usuario
+            juicio = _llevar(juicio, Etapa.MEDIDAS, dias_atras=12, por=abogado)
+            _medidas(juicio, MEDIDAS_ANDINA, abogado)
+            for titulo in juicio.titulos.order_by("secuencial")[:2]:
+                _pagar(titulo, hoy, tasas)
+    ctx.stdout.write(
+        f"  {JuicioCoactivo.objects.count()} juicios coactivos, "
+        f"{Levantamiento.objects.count()} levantamientos."
+    )
+
+
+def _etapas(
+    juicios: list[JuicioCoactivo],
+    *,
+    por: Any,
+    hoy: dt.date,
+    tasas: interes.TablaTasas,
+    pagado: bool,
+) -> None:
+    """Spread the unit's processes over the stages: every fifth stays at the orden de
+    cobro; requerimientos with their término running, due today or overdue; citaciones;
+    measures; an embargo; one archived; and (Pichincha) one paid in full."""
+    if pagado and juicios:
+        juicio = _llevar(juicios.pop(0), Etapa.MEDIDAS, dias_atras=30, por=por)
+        _medidas(juicio, MEDIDAS_ANDINA[::2], por)
+        for titulo in juicio.titulos.all():
+            _pagar(titulo, hoy, tasas)
+        for levantamiento in juicio.levantamientos.all():
+            services.levantamiento_oficio_generar(levantamiento_id=levantamiento.pk)
+    for i, juicio in enumerate(juicios):
+        if i % 5 == 0:
+            continue
+        if i % 5 == 1:
+            _llevar(juicio, Etapa.REQUERIMIENTO, dias_atras=[2, 14, 20][i % 3], por=por)
+        elif i % 5 == 2:
+            _llevar(juicio, Etapa.CITACION, dias_atras=[1, 3, 9][i % 3], por=por)
+        elif i % 5 == 3:
+            juicio = _llevar(juicio, Etapa.MEDIDAS, dias_atras=6, por=por)
+            _medidas(
+                juicio,
+                [
+                    {
+                        "tipo": "retencion_fondos",
+                        "entidad_tipo": "institucion_financiera",
+                        "entidad_nombre": "Banco del Pacífico S.A.",
+                        "cuenta": f"70{juicio.pk:08d}",
+                    }
+                ],
+                por,
+            )
+        elif i % 10 == 4:
+            _llevar(juicio, Etapa.EMBARGO, dias_atras=5, por=por)
+        else:
+            services.juicio_transicion(
+                juicio=juicio,
+                a=Etapa.ARCHIVADO,
+                por=por,
+                motivo="Proceso acumulado a otro juicio del mismo coactivado.",
+            )
