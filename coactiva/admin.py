@@ -37,6 +37,7 @@ from coactiva.models import (
 )
 from core.admin import ReadOnlyAdminMixin, ScopedAdminMixin
 from core.models import Canton, Unidad
+from core.selectors import alcance_de
 from core.templatetags.portal import dolares
 
 Etapa = JuicioCoactivo.Etapa
@@ -97,6 +98,25 @@ class VencimientoFilter(admin.SimpleListFilter):
             return abiertos.filter(vence_en__lt=hoy)
         if self.value() == "semana":
             return abiertos.filter(vence_en__gt=hoy, vence_en__lte=hoy + dt.timedelta(days=7))
+        return queryset
+
+
+class SecretarioFilter(admin.SimpleListFilter):
+    """The lawyers of the staff member's scope only (not every unit's)."""
+
+    title = "secretario-abogado"
+    parameter_name = "secretario"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        abogados = alcance_de(request.user).filter(
+            SecretarioAbogado.objects.order_by("nombre"), unidad="unidad"
+        )
+        return [(str(pk), nombre) for pk, nombre in abogados.values_list("pk", "nombre")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        valor = self.value()
+        if valor and valor.isdigit():
+            return queryset.filter(secretario_id=int(valor))
         return queryset
 
 
@@ -263,7 +283,7 @@ class JuicioCoactivoAdmin(PermisosCoactivaMixin, SoloLecturaMixin, admin.ModelAd
     def get_list_filter(self, request: HttpRequest) -> Any:
         filtros: list[Any] = list(super().get_list_filter(request))
         if not selectors.solo_asignados(request.user):
-            filtros.append("secretario")
+            filtros.append(SecretarioFilter)
         return filtros
 
     def changelist_view(

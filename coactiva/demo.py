@@ -122,7 +122,7 @@ def seed(ctx: DemoContext) -> None:
             .values_list("pk", flat=True)
         )
         # Half stay in the inbox, for a sorteo run live from the admin.
-        elegidos = pendientes[: max(4, len(pendientes) // 2)]
+        elegidos = pendientes[: max(8, len(pendientes) // 2)]
         if codigo == "17-coactiva":
             elegidos += [t.pk for t in titulos_andina]
         if not elegidos:
@@ -160,9 +160,8 @@ def _etapas(
     tasas: interes.TablaTasas,
     pagado: bool,
 ) -> None:
-    """Spread the unit's processes over the stages: every fifth stays at the orden de
-    cobro; requerimientos with their término running, due today or overdue; citaciones;
-    measures; an embargo; one archived; and (Pichincha) one paid in full."""
+    """Spread the unit's processes over the stages (PLAN) and, in Pichincha, pay one in
+    full after ordering measures: its oficios are issued."""
     if pagado and juicios:
         juicio = _llevar(juicios.pop(0), Etapa.MEDIDAS, dias_atras=30, por=por)
         _medidas(juicio, MEDIDAS_ANDINA[::2], por)
@@ -171,14 +170,20 @@ def _etapas(
         for levantamiento in juicio.levantamientos.all():
             services.levantamiento_oficio_generar(levantamiento_id=levantamiento.pk)
     for i, juicio in enumerate(juicios):
-        if i % 5 == 0:
+        paso = PLAN[i % len(PLAN)]
+        if paso is None:
             continue
-        if i % 5 == 1:
-            _llevar(juicio, Etapa.REQUERIMIENTO, dias_atras=[2, 14, 20][i % 3], por=por)
-        elif i % 5 == 2:
-            _llevar(juicio, Etapa.CITACION, dias_atras=[1, 3, 9][i % 3], por=por)
-        elif i % 5 == 3:
-            juicio = _llevar(juicio, Etapa.MEDIDAS, dias_atras=6, por=por)
+        etapa, dias = paso
+        if etapa == Etapa.ARCHIVADO:
+            services.juicio_transicion(
+                juicio=juicio,
+                a=Etapa.ARCHIVADO,
+                por=por,
+                motivo="Proceso acumulado a otro juicio del mismo coactivado.",
+            )
+            continue
+        juicio = _llevar(juicio, etapa, dias_atras=dias, por=por)
+        if etapa == Etapa.MEDIDAS:
             _medidas(
                 juicio,
                 [
@@ -191,12 +196,20 @@ def _etapas(
                 ],
                 por,
             )
-        elif i % 10 == 4:
-            _llevar(juicio, Etapa.EMBARGO, dias_atras=5, por=por)
-        else:
-            services.juicio_transicion(
-                juicio=juicio,
-                a=Etapa.ARCHIVADO,
-                por=por,
-                motivo="Proceso acumulado a otro juicio del mismo coactivado.",
-            )
+
+
+# How the unit's processes are spread, in turn: (stage, days since it was entered) or
+# None to stay at the orden de cobro. Requerimientos and citaciones with their término
+# running, ending today or past.
+PLAN: list[tuple[str, int] | None] = [
+    (Etapa.REQUERIMIENTO, 2),
+    (Etapa.CITACION, 1),
+    (Etapa.MEDIDAS, 6),
+    None,
+    (Etapa.REQUERIMIENTO, 20),
+    (Etapa.CITACION, 9),
+    (Etapa.EMBARGO, 5),
+    (Etapa.ARCHIVADO, 0),
+    (Etapa.REQUERIMIENTO, 14),
+    None,
+]

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from coactiva.models import JuicioCoactivo, MedidaCautelar, SorteoRegistro
 from core import calendar, roles
-from core.models import EventoAuditoria
+from core.models import EventoAuditoria, Unidad
 from tests.coactiva.test_sorteo import titulos_de
 from tests.factories import (
     EmpleadorFactory,
@@ -159,3 +159,14 @@ def test_the_sorteo_runs_from_the_admin_and_an_auditor_can_reproduce_it(client: 
     )
     assert "el resultado coincide" in respuesta.content.decode()
     assert EventoAuditoria.objects.filter(accion="coactiva.sorteo_reproducido").exists()
+
+
+def test_the_lawyer_filter_lists_only_the_units_lawyers(client: Client) -> None:
+    JuicioCoactivoFactory(n_titulos=1)
+    propio = SecretarioAbogadoFactory(nombre="Abogada de Quito")
+    SecretarioAbogadoFactory(
+        nombre="Abogado de Guayaquil", unidad=Unidad.objects.get(codigo="09-coactiva")
+    )
+    client.force_login(staff(roles.JEFE_UNIDAD, "17-coactiva"))
+    html = client.get("/admin/coactiva/juiciocoactivo/").content.decode()
+    assert propio.nombre in html and "Abogado de Guayaquil" not in html
