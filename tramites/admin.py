@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Concat
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -536,6 +536,13 @@ class SolicitudAdmin(ScopedAdminMixin, admin.ModelAdmin):
             ),
             False,
         )
+
+    def _get_obj_does_not_exist_redirect(
+        self, request: HttpRequest, opts: Any, object_id: str
+    ) -> Any:
+        # A request outside the staff member's scope is simply not there: 404, not a
+        # redirect that would tell it apart from a request that does not exist.
+        raise Http404("Solicitud no encontrada")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

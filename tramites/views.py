@@ -427,9 +427,9 @@ def documento_staff(request: HttpRequest, documento_id: int) -> FileResponse:
 
 
 @never_cache
+@limited_uploads  # first: the rate limit reads the body, after the size limit is in place
 @ratelimit(key="ip", rate=CONSULTA_RATE_IP, method="POST", block=True)
 @ratelimit(key="post:numero", rate=CONSULTA_RATE_NUMERO, method="POST", block=True)
-@limited_uploads
 def subsanar(request: HttpRequest) -> HttpResponse:
     """The filer completes an observed request: same credentials as /consulta/, files
     checked like the original requisites. A wrong pair gets the same answer whether or
