@@ -376,7 +376,7 @@ def test_unanswered_requests_are_archived_after_the_filer_term_with_notice(
     assert solicitudes_abandonadas_archivar.delay().get() == 0  # idempotent
 
 
-# --- Resolution -----------------------------------------------------------------------------------
+# --- Resolution ------------------------------------------------------------------------
 
 
 def test_approval_issues_a_verifiable_letter_the_filer_downloads_on_consulta(
@@ -490,7 +490,7 @@ def test_the_tramite_resolutor_supplies_the_output_documents(
     assert not DocumentoVerificable.objects.filter(tipo="resolucion").exists()
 
 
-# --- Documents, expediente and audit ---------------------------------------------------------------
+# --- Documents, expediente and audit -----------------------------------------------------
 
 
 def test_staff_read_documents_inline_and_download_the_expediente_all_audited(
@@ -563,7 +563,7 @@ def test_auditors_export_the_trail_of_their_scope_by_date(analista: Any, jefe: A
     assert _cliente(analista).get("/gestion/auditoria/").status_code == 403
 
 
-# --- Dashboard and escalation ---------------------------------------------------------------------
+# --- Dashboard and escalation ------------------------------------------------------------
 
 
 def test_the_dashboard_shows_open_requests_overdue_and_weekly_throughput(
