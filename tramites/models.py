@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Cast, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -465,15 +464,18 @@ class Solicitud(models.Model):
             models.Index(fields=["asignado_a", "estado"], name="solicitud_asignado"),
             models.Index(fields=["estado", "subsanar_hasta"], name="solicitud_subsanar"),
             models.Index(fields=["empleador_identificacion"], name="solicitud_empleador_ident"),
-            # Search by name prefix: istartswith sends UPPER(col::text) LIKE 'X%', which
-            # this index serves under a C collation (ours; else add text_pattern_ops).
+            # Open requests by due date (the deadline filters of every scope). The name
+            # prefix searches use text_pattern_ops indexes created by migration 0005 on
+            # PostgreSQL (an expression index with an operator class is PostgreSQL-only).
             models.Index(
-                Upper(Cast("solicitante_nombre", models.TextField())),
-                name="solicitud_nombre_upper",
+                fields=["vence_el", "id"],
+                condition=Q(estado__in=["recibida", "asignada", "en_atencion"]),
+                name="solicitud_abiertas_vence",
             ),
             models.Index(
-                Upper(Cast("empleador_razon_social", models.TextField())),
-                name="solicitud_razon_upper",
+                fields=["unidad", "vence_el", "id"],
+                condition=Q(estado__in=["recibida", "asignada", "en_atencion"]),
+                name="solicitud_abiertas_unidad",
             ),
         ]
         constraints = [

@@ -1,4 +1,4 @@
-"""Back office data: role permissions on the new models and permissions, the
+"""Back office data and indexes: role permissions on the new models and permissions, the
 SUBSANACION_TERMINO_DIAS parameter, and the first message templates (staff edit them
 in the admin). Idempotent."""
 
@@ -62,9 +62,38 @@ def forwards(apps, schema_editor):
         )
 
 
+# Name-prefix search in the queue: the admin's istartswith sends UPPER(col::text) LIKE
+# 'X%', which a btree index serves only with text_pattern_ops unless the database
+# collation is "C". PostgreSQL only (other databases get no index).
+INDICES_PREFIJO = {
+    "solicitud_nombre_prefijo": "solicitante_nombre",
+    "solicitud_razon_prefijo": "empleador_razon_social",
+}
+
+
+def indices(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for nombre, columna in INDICES_PREFIJO.items():
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {nombre} ON tramites_solicitud "
+            f"(UPPER({columna}::text) text_pattern_ops)"
+        )
+
+
+def indices_quitar(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for nombre in INDICES_PREFIJO:
+        schema_editor.execute(f"DROP INDEX IF EXISTS {nombre}")
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("tramites", "0004_backoffice"),
         ("core", "0005_outbox_lotes"),
     ]
-    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
+    operations = [
+        migrations.RunPython(forwards, migrations.RunPython.noop),
+        migrations.RunPython(indices, indices_quitar),
+    ]
