@@ -96,7 +96,7 @@ def _usuarios() -> dict[str, object]:
     def crear(username: str, rol: str, unidad: str) -> User:
         user = User.objects.create_user(
             username=username,
-            password="x",
+            password=None,  # logged in with force_login
             is_staff=True,
             first_name=username,
             unidad=Unidad.objects.get(codigo=unidad),
