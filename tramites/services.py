@@ -732,7 +732,7 @@ def _movimiento(
 def _bloquear(solicitud: Solicitud) -> Solicitud:
     return (
         Solicitud.objects.select_for_update(of=("self",))
-        .select_related("tramite", "unidad")
+        .select_related("tramite", "unidad", "asignado_a")
         .get(pk=solicitud.pk)
     )
 
@@ -762,6 +762,17 @@ def solicitud_asignar(*, solicitud: Solicitud, a: Any, por: Any, nota: str = "")
         if not (a.is_active and a.is_staff and a.unidad_id == fila.unidad_id):
             raise ValidationError(
                 {"asignado_a": f"{a.get_full_name() or a} no es funcionario de {fila.unidad}."}
+            )
+        if (
+            fila.asignado_a_id
+            and fila.asignado_a_id != a.pk
+            and a.pk == por.pk
+            and not por.has_perm("tramites.asignar_solicitud")
+        ):
+            raise ValidationError(
+                f"La solicitud {fila.numero} ya está asignada a "
+                f"{fila.asignado_a.get_full_name() or fila.asignado_a}; pida al jefe de la "
+                "unidad que la reasigne."
             )
         if fila.asignado_a_id == a.pk:
             raise ValidationError(

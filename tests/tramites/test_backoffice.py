@@ -245,6 +245,12 @@ def test_staff_take_a_request_and_heads_assign_in_bulk_within_the_unit(
     assert fila.actor == analista and fila.asignado_a == analista and not fila.publico
     assert EventoAuditoria.objects.filter(accion="tramites.asignada", object_id=str(a.pk)).exists()
 
+    # A colleague cannot take it over; only the head reassigns.
+    colega = staff(ROLE.SECRETARIO_ABOGADO, "17-coactiva", username="colega")
+    res = _accion(_cliente(colega), "tomar", a)
+    assert "ya está asignada a" in res.content.decode()
+    a.refresh_from_db()
+    assert a.asignado_a == analista
     # An analyst does not assign to others (the action is not even offered).
     assert "Asignar a un funcionario" not in _cliente(analista).get(ADMIN).content.decode()
     with pytest.raises(ValidationError):
@@ -610,3 +616,19 @@ def test_unit_heads_get_one_daily_email_with_due_and_overdue_requests(
     assert "1 solicitud(es) vencen hoy y 1 están vencidas" in correo.subject
     with django_capture_on_commit_callbacks(execute=True):
         assert solicitudes_escalar.delay().get() == 0  # once a day
+
+
+def test_demo_requests_have_due_dates_and_assignees() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    salida = StringIO()
+    call_command("seed_demo", "--empleadores", "60", "--sin-progreso", stdout=salida)
+    abiertas = Solicitud.objects.filter(estado__in=[E.ASIGNADA, E.EN_ATENCION])
+    assert abiertas.exists() and not abiertas.filter(vence_el__isnull=True).exists()
+    assert Solicitud.objects.filter(estado=E.EN_ATENCION, asignado_a__isnull=False).exists()
+    observadas = Solicitud.objects.filter(estado=E.OBSERVADA)
+    assert not observadas.filter(subsanar_hasta__isnull=True).exists()
+    assert PeriodoSuspension.objects.filter(hasta__isnull=True).count() == observadas.count()
+    assert "jefe.coactiva.17" in salida.getvalue()
