@@ -763,16 +763,16 @@ def solicitud_asignar(*, solicitud: Solicitud, a: Any, por: Any, nota: str = "")
             raise ValidationError(
                 {"asignado_a": f"{a.get_full_name() or a} no es funcionario de {fila.unidad}."}
             )
+        actual = fila.asignado_a
         if (
-            fila.asignado_a_id
-            and fila.asignado_a_id != a.pk
+            actual is not None
+            and actual.pk != a.pk
             and a.pk == por.pk
             and not por.has_perm("tramites.asignar_solicitud")
         ):
             raise ValidationError(
                 f"La solicitud {fila.numero} ya está asignada a "
-                f"{fila.asignado_a.get_full_name() or fila.asignado_a}; pida al jefe de la "
-                "unidad que la reasigne."
+                f"{actual.get_full_name() or actual}; pida al jefe de la unidad que la reasigne."
             )
         if fila.asignado_a_id == a.pk:
             raise ValidationError(
