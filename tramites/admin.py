@@ -21,6 +21,7 @@ from django.utils.html import format_html, format_html_join
 from cartera.admin import accion_con_formulario
 from core.admin import ReadOnlyAdminMixin, ScopedAdminMixin
 from core.queue import send_now
+from core.selectors import Nivel, alcance_de
 from tramites import condiciones, selectors, services
 from tramites.forms import CAMPOS_FIJOS
 from tramites.models import (
@@ -403,6 +404,7 @@ class SolicitudAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "recibido_el",
     ]
     list_filter = ["estado", PlazoFilter, AsignadoFilter, "tramite", "provincia"]
+    show_facets = admin.ShowFacets.NEVER  # per-option counts would scan the whole queue
     list_select_related = ["tramite", "unidad", "asignado_a"]
     list_per_page = 50
     ordering = ["vence_el", "id"]
@@ -509,6 +511,17 @@ class SolicitudAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Solicitud]:
         return selectors.cola(super().get_queryset(request))
+
+    def get_list_display(self, request: HttpRequest) -> Any:
+        # Staff of one unit do not need the unit column (nor the province filter).
+        if alcance_de(request.user).nivel is Nivel.UNIDAD:
+            return [c for c in self.list_display if c not in {"unidad", "recibido_el"}]
+        return self.list_display
+
+    def get_list_filter(self, request: HttpRequest) -> Any:
+        if alcance_de(request.user).nivel is not Nivel.NACIONAL:
+            return [f for f in self.list_filter if f != "provincia"]
+        return self.list_filter
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Solicitud], search_term: str

@@ -25,9 +25,12 @@ def _accion(page, numero: str, accion: str) -> None:  # type: ignore[no-untyped-
     fila.locator("input.action-select").check()
     page.locator("select[name=action]").select_option(accion)
     page.locator("button[name=index]").first.click()
+    page.wait_for_load_state()
 
 
 def test_coactiva_attends_a_levantamiento_from_filing_to_the_verifiable_result(page) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
     staff(ROLE.ANALISTA_CARTERA, "17-coactiva", username="analista.coactiva")
 
     # The filer files the levantamiento in the Ventanilla Virtual.
@@ -63,9 +66,10 @@ def test_coactiva_attends_a_levantamiento_from_filing_to_the_verifiable_result(p
     assert "A tiempo" in fila.inner_text()
     screenshot(page, "backoffice-cola")
     _accion(page, numero, "tomar")
-    assert page.get_by_text("Tomó 1 solicitud(es).").is_visible()
+    expect(page.get_by_text("Tomó 1 solicitud(es).")).to_be_visible()
     fila = page.locator("#result_list tbody tr", has_text=numero)
-    assert "En atención" in fila.inner_text() and "analista.coactiva" in fila.inner_text()
+    expect(fila).to_contain_text("En atención")
+    expect(fila).to_contain_text("analista.coactiva")
 
     # They open the certificate inline, then ask for a clearer one from a template.
     page.locator("#result_list a", has_text=numero).click()
@@ -84,7 +88,7 @@ def test_coactiva_attends_a_levantamiento_from_filing_to_the_verifiable_result(p
     )
     screenshot(page, "backoffice-pedir-documentos")
     page.get_by_role("button", name="Confirmar").click()
-    assert page.get_by_text("se pidieron documentos").is_visible()
+    expect(page.get_by_text("se pidieron documentos")).to_be_visible()
 
     # The filer follows the e-mail's link and uploads the clearer certificate.
     correo = Correo.objects.filter(asunto__contains=numero, evento="tramites.estado").latest(
@@ -108,8 +112,8 @@ def test_coactiva_attends_a_levantamiento_from_filing_to_the_verifiable_result(p
     )
     screenshot(subsanar, "subsanar-formulario")
     subsanar.get_by_role("button", name="Enviar documentos").click()
-    assert subsanar.get_by_text("Recibimos sus documentos").is_visible()
-    assert subsanar.locator("#estado-solicitud").inner_text() == "En atención"
+    expect(subsanar.get_by_text("Recibimos sus documentos")).to_be_visible()
+    expect(subsanar.locator("#estado-solicitud")).to_have_text("En atención")
 
     # Back in the queue, marked; staff approve it with the reason.
     page.goto("/admin/tramites/solicitud/?asignado=yo")
@@ -121,14 +125,14 @@ def test_coactiva_attends_a_levantamiento_from_filing_to_the_verifiable_result(p
         "Los títulos de crédito del proceso están cancelados; se dispone el levantamiento."
     )
     page.get_by_role("button", name="Confirmar").click()
-    assert page.get_by_text("se notificó al solicitante").is_visible()
+    expect(page.get_by_text("se notificó al solicitante")).to_be_visible()
 
     # The filer sees the result on /consulta/ and downloads it; its QR code verifies.
     subsanar.goto("/consulta/")
     subsanar.locator("[name=numero]").fill(numero)
     subsanar.locator("[name=identificacion]").fill(CEDULA)
     subsanar.get_by_role("button", name="Consultar").click()
-    assert subsanar.locator("#estado-solicitud").inner_text() == "Atendida"
+    expect(subsanar.locator("#estado-solicitud")).to_have_text("Atendida")
     boton = subsanar.get_by_role("button", name=re.compile("Descargar «"))
     assert boton.count() >= 1
     screenshot(subsanar, "consulta-resultado")
