@@ -89,6 +89,13 @@ DEFINICIONES: dict[str, Definicion] = {
     ),
     "UPLOAD_TIPOS": Definicion(list, "Tipos de archivo aceptados.", ["jpg", "pdf"]),
     "PDF_MAX_PAGINAS": Definicion(int, "Páginas máximas de un PDF cargado.", 50),
+    "SUBSANACION_TERMINO_DIAS": Definicion(
+        int,
+        "Término (días hábiles) del solicitante para completar una solicitud observada; "
+        "vencido sin respuesta, la solicitud se archiva.",
+        10,
+        "COA, art. 140 (subsanación en el término de diez días)",
+    ),
     "COACTIVA_TERMINO_PAGO_VOLUNTARIO": Definicion(
         int, "Término del requerimiento de pago voluntario (días hábiles).", 10, "COA"
     ),

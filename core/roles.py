@@ -48,7 +48,21 @@ _TRAMITES_LECTURA = [
     "tramites.view_documentosolicitud",
     "tramites.view_queja",
 ]
-_TRAMITES_TRABAJO = [*_TRAMITES_LECTURA, "tramites.change_solicitud"]
+_TRAMITES_TRABAJO = [
+    *_TRAMITES_LECTURA,
+    "tramites.change_solicitud",
+    "tramites.view_plantillamensaje",
+    "tramites.view_periodosuspension",
+]
+# Back office (tramites/migrations/0005): heads assign work, edit the message templates,
+# see the dashboard and export the audit trail of their scope.
+_TRAMITES_JEFATURA = [
+    "tramites.asignar_solicitud",
+    "tramites.ver_tablero",
+    "tramites.exportar_auditoria",
+    "tramites.add_plantillamensaje",
+    "tramites.change_plantillamensaje",
+]
 _TRAMITES_CATALOGO = [
     f"tramites.{accion}_{modelo}"
     for modelo in (
@@ -134,6 +148,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.add_feriado",
         "core.change_feriado",
         *_TRAMITES_TRABAJO,
+        *_TRAMITES_JEFATURA,
         *_CARTERA_LECTURA,
         *_CARTERA_GESTION,
         *_CARTERA_DECISION,
@@ -149,6 +164,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.add_feriado",
         "core.change_feriado",
         *_TRAMITES_TRABAJO,
+        *_TRAMITES_JEFATURA,
         *_CARTERA_LECTURA,
         *_CARTERA_DECISION,
         "cartera.emitir_titulo",
@@ -175,12 +191,18 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_TRAMITES_CATALOGO,
         *_COACTIVA_LECTURA,
         "coactiva.ver_reportes",
+        *_TRAMITES_JEFATURA,
+        "tramites.delete_plantillamensaje",
     ],
     AUDITOR: [
         *_REFERENCIA_LECTURA,
         "core.view_eventoauditoria",
         "core.view_documentoverificable",
         *_TRAMITES_LECTURA,
+        "tramites.view_plantillamensaje",
+        "tramites.view_periodosuspension",
+        "tramites.ver_tablero",
+        "tramites.exportar_auditoria",
         *_CARTERA_LECTURA,
         "cartera.ver_reportes",
         *_COACTIVA_LECTURA,
@@ -222,6 +244,24 @@ def sync_role_permissions(
             permission = Permission.objects.filter(
                 content_type__app_label=app_label, codename=codename
             ).first()
+            if permission is None and not _declarado(apps, app_label, codename):
+                continue  # a model or permission of a later migration, which grants it
             if permission is None:
                 raise LookupError(f"Permiso inexistente en ROLE_PERMISSIONS: {perm}")
             group.permissions.add(permission)
+
+
+def _declarado(apps: Any, app_label: str, codename: str) -> bool:
+    """Whether the migration state `apps` already declares permission `codename` (a
+    default permission of one of its models, or one in a model's Meta.permissions)."""
+    try:
+        modelos = apps.get_app_config(app_label).get_models()
+    except LookupError:
+        return False
+    for modelo in modelos:
+        opts = modelo._meta
+        if codename in {f"{a}_{opts.model_name}" for a in opts.default_permissions}:
+            return True
+        if codename in {c for c, _ in opts.permissions}:
+            return True
+    return False

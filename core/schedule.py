@@ -46,4 +46,14 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "coactiva.tasks.oficios_pendientes_barrer",
         "schedule": crontab(minute="*/5"),
     },
+    # Ventanilla back office (tramites/tasks.py): archive requests whose filer did not
+    # answer a request for documents in time, then tell each unit's heads what is due.
+    "tramites-archivar-abandonadas": {
+        "task": "tramites.tasks.solicitudes_abandonadas_archivar",
+        "schedule": crontab(minute=15, hour=0),
+    },
+    "tramites-escalar-vencidas": {
+        "task": "tramites.tasks.solicitudes_escalar",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon-fri"),
+    },
 }

@@ -15,14 +15,16 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from cartera.models import Empleador
+from core import calendar
 from core.demo import DemoContext
 from core.identificacion import generar_cedula
-from core.models import Provincia, Secuencia, Unidad
+from core.models import Provincia, Secuencia, Unidad, User
 from core.storage import generated_name, private_storage
 from tramites import services
 from tramites.models import (
     DocumentoSolicitud,
     HistorialSolicitud,
+    PeriodoSuspension,
     Queja,
     Solicitud,
     Tramite,
@@ -39,6 +41,7 @@ ESTADOS: list[tuple[str, int, list[str]]] = [
     (E.NEGADA, 8, [E.RECIBIDA, E.ASIGNADA, E.EN_ATENCION, E.NEGADA]),
     (E.ARCHIVADA, 5, [E.RECIBIDA, E.ASIGNADA, E.EN_ATENCION, E.OBSERVADA, E.ARCHIVADA]),
 ]
+ABIERTOS_RECIENTES = {E.ASIGNADA, E.EN_ATENCION, E.OBSERVADA}
 PESOS_PROVINCIA = {"17": 30, "09": 28, "13": 6, "01": 6, "07": 4, "18": 4, "23": 3, "11": 3}
 NOMBRES = ["María", "José", "Luis", "Ana", "Carlos", "Rosa", "Juan", "Carmen", "Diego", "Paola"]
 APELLIDOS = ["Pérez", "Zambrano", "Guerrero", "Cedeño", "Vera", "Torres", "Mora", "Suárez"]
@@ -78,6 +81,13 @@ def seed(ctx: DemoContext) -> None:
         contadores[clave] = ultimo
 
     total = min(max(60, ctx.empleadores // 3), 30000)
+    plazos: dict[tuple[dt.date, int, str], dict[str, dt.date]] = {}
+    hoy = timezone.localdate()
+    personal: dict[int, list[int]] = defaultdict(list)
+    for pk, unidad_id in User.objects.filter(
+        is_staff=True, is_active=True, unidad__isnull=False
+    ).values_list("pk", "unidad_id"):
+        personal[unidad_id].append(pk)
     ahora = timezone.now()
     lote: list[tuple[Solicitud, list[str]]] = []
     creadas = 0
@@ -89,6 +99,8 @@ def seed(ctx: DemoContext) -> None:
         prov = rng.choices(provincias, weights=pesos)[0]
         estado = rng.choices(estados, weights=repartos)[0]
         creado = ahora - dt.timedelta(minutes=rng.randint(10, 540 * 24 * 60))
+        if estado in ABIERTOS_RECIENTES:  # the queue: mostly on time, some overdue
+            creado = ahora - dt.timedelta(minutes=rng.randint(10, 40 * 24 * 60))
         if estado == E.RECIBIDA:
             creado = ahora - dt.timedelta(minutes=rng.randint(0, 1))
         clave = f"solicitud:{prov}:{timezone.localtime(creado).year}"
@@ -108,7 +120,27 @@ def seed(ctx: DemoContext) -> None:
         if resuelta is not None and resuelta > ahora:
             resuelta = ahora
         nombre = _persona(rng)
+        recibido = timezone.localtime(creado).date()
+        clave_plazo = (recibido, tramite.termino_atencion_dias, prov)
+        if clave_plazo not in plazos:
+            plazos[clave_plazo] = services.plazo_campos(
+                recibido_el=recibido,
+                termino=tramite.termino_atencion_dias,
+                dias_suspendidos=0,
+                provincia_id=prov,
+            )
+        asignado = None
+        if unidad is not None and estado != E.ASIGNADA and personal.get(unidad.pk):
+            asignado = rng.choice(personal[unidad.pk])
         solicitud = Solicitud(
+            **plazos[clave_plazo],
+            asignado_a_id=asignado,
+            asignado_en=creado + dt.timedelta(hours=2) if asignado else None,
+            subsanar_hasta=(
+                calendar.add_termino(hoy - dt.timedelta(days=rng.randint(0, 18)), 10)
+                if estado == E.OBSERVADA
+                else None
+            ),
             numero=services.numero_solicitud(
                 provincia_id=prov,
                 anio=timezone.localtime(creado).year,
@@ -119,7 +151,7 @@ def seed(ctx: DemoContext) -> None:
             estado=estado,
             unidad=unidad,
             creado_en=creado,
-            recibido_el=timezone.localtime(creado).date(),
+            recibido_el=recibido,
             enrutada_en=creado + dt.timedelta(seconds=3) if unidad else None,
             resuelta_en=resuelta if estado in services.RESUELTOS else None,
             actualizado_en=resuelta or creado,
@@ -194,6 +226,18 @@ def _flush(lote: list[tuple[Solicitud, list[str]]], rng: random.Random) -> int:
                     motivo="La respuesta tarda más de lo indicado en el catálogo.",
                 )
             )
+    PeriodoSuspension.objects.bulk_create(
+        [
+            PeriodoSuspension(
+                solicitud=s,
+                desde=timezone.localtime(s.actualizado_en).date(),
+                motivo="Pedido de documentos al solicitante",
+            )
+            for s in creadas
+            if s.estado == E.OBSERVADA
+        ],
+        batch_size=2000,
+    )
     HistorialSolicitud.objects.bulk_create(historial, batch_size=5000)
     Queja.objects.bulk_create(quejas, batch_size=2000)
     return len(creadas)
@@ -266,6 +310,10 @@ def _solicitudes_de_empleadores(ctx: DemoContext) -> None:
 
 
 def logins(ctx: DemoContext) -> None:
+    ctx.login(
+        "Back office: cola /admin/tramites/solicitud/ y tablero /gestion/tablero/",
+        "jefe.coactiva.17",
+    )
     demo: list[Any] = list(
         Solicitud.objects.filter(empleador__cuenta__isnull=False).order_by("id")[:2]
     )

@@ -410,3 +410,64 @@ class CatalogoFiltroForm(forms.Form):
             ("", "Todos"),
             *DIRIGIDO_A_CHOICES,
         ]
+
+
+class SubsanacionForm(ConsultaForm):
+    """The filer's answer to a request for documents: the same credentials as
+    /consulta/ and up to three files, checked like the original requisites."""
+
+    archivo_1 = forms.FileField(
+        label="Documento",
+        required=False,
+        help_text="JPG o PDF, hasta 1 MB, legible y con la firma cuando corresponda.",
+    )
+    archivo_2 = forms.FileField(label="Otro documento (opcional)", required=False)
+    archivo_3 = forms.FileField(label="Otro documento (opcional)", required=False)
+    comentario = forms.CharField(
+        label="Comentario para la unidad (opcional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    CAMPOS_ARCHIVO = ("archivo_1", "archivo_2", "archivo_3")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.validados: list[ValidatedFile] = []
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for campo in self.CAMPOS_ARCHIVO:
+            archivo = data.get(campo)
+            if not archivo:
+                continue
+            try:
+                self.validados.append(
+                    validate_upload(archivo, name_for_messages=str(self.fields[campo].label))
+                )
+            except ValidationError as exc:
+                self.add_error(campo, exc)
+        if not self.validados and not any(c in self.errors for c in self.CAMPOS_ARCHIVO):
+            self.add_error("archivo_1", "Adjunte al menos un documento (JPG o PDF, hasta 1 MB).")
+        return data
+
+
+class AuditoriaForm(forms.Form):
+    desde = forms.DateField(
+        label="Desde", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    hasta = forms.DateField(
+        label="Hasta", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    formato = forms.ChoiceField(
+        label="Formato", choices=[("csv", "CSV"), ("xlsx", "Excel (XLSX)")], initial="csv"
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        desde, hasta = data.get("desde"), data.get("hasta")
+        if desde and hasta and hasta < desde:
+            self.add_error("hasta", "La fecha final no puede ser anterior a la inicial.")
+        elif desde and hasta and (hasta - desde).days > 366:
+            self.add_error("hasta", "Exporte como máximo un año por vez.")
+        return data

@@ -415,15 +415,68 @@ class Solicitud(models.Model):
     enrutamiento_intentos = models.PositiveSmallIntegerField(default=0)
     enrutamiento_error = models.TextField(blank=True)
 
+    # Back office: who works it and its deadline (tramites.plazos). The deadline status
+    # is a date comparison in SQL: the service stores every threshold date on the row
+    # and recomputes them when the term starts, is suspended or resumes.
+    asignado_a = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="solicitudes_asignadas",
+        verbose_name=_("asignada a"),
+    )
+    asignado_en = models.DateTimeField(_("asignada en"), null=True, blank=True)
+    vence_el = models.DateField(
+        _("vence el"), null=True, blank=True, help_text=_("Último día del término de atención.")
+    )
+    alerta_desde = models.DateField(
+        _("por vencer desde"), null=True, blank=True, help_text=_("2 días hábiles antes.")
+    )
+    vencida_3x_desde = models.DateField(_("más de 3 veces vencida desde"), null=True, blank=True)
+    dias_suspendidos = models.PositiveSmallIntegerField(_("días hábiles suspendidos"), default=0)
+    subsanar_hasta = models.DateField(
+        _("subsanar hasta"),
+        null=True,
+        blank=True,
+        help_text=_("Último día del término del solicitante para completar la solicitud."),
+    )
+    subsanada_en = models.DateTimeField(_("subsanada en"), null=True, blank=True)
+
     class Meta:
         ordering = ["-creado_en"]
         verbose_name = _("solicitud")
         verbose_name_plural = _("solicitudes")
+        permissions = [
+            ("asignar_solicitud", _("Asignar solicitudes a funcionarios de la unidad")),
+            ("ver_tablero", _("Ver el tablero de solicitudes")),
+            ("exportar_auditoria", _("Exportar la auditoría de solicitudes")),
+        ]
         indexes = [
             models.Index(fields=["estado", "creado_en"]),
             models.Index(fields=["unidad", "estado"]),
             models.Index(fields=["tramite", "resuelta_en"]),
             models.Index(fields=["solicitante_identificacion"]),
+            # The queue: scope (unit / province / all), by due date.
+            models.Index(fields=["unidad", "vence_el", "id"], name="solicitud_cola_unidad"),
+            models.Index(fields=["provincia", "vence_el", "id"], name="solicitud_cola_provincia"),
+            models.Index(fields=["vence_el", "id"], name="solicitud_cola_todas"),
+            models.Index(fields=["asignado_a", "estado"], name="solicitud_asignado"),
+            models.Index(fields=["estado", "subsanar_hasta"], name="solicitud_subsanar"),
+            models.Index(fields=["empleador_identificacion"], name="solicitud_empleador_ident"),
+            # Open requests by due date (the deadline filters of every scope). The name
+            # prefix searches use text_pattern_ops indexes created by migration 0005 on
+            # PostgreSQL (an expression index with an operator class is PostgreSQL-only).
+            models.Index(
+                fields=["vence_el", "id"],
+                condition=Q(estado__in=["recibida", "asignada", "en_atencion"]),
+                name="solicitud_abiertas_vence",
+            ),
+            models.Index(
+                fields=["unidad", "vence_el", "id"],
+                condition=Q(estado__in=["recibida", "asignada", "en_atencion"]),
+                name="solicitud_abiertas_unidad",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -442,7 +495,14 @@ class Solicitud(models.Model):
 
 class HistorialSolicitud(AppendOnlyModel):
     """One state change of a request. Public entries form the timeline the filer sees
-    on /consulta/; internal notes are for staff only."""
+    on /consulta/; internal notes are for staff only. Assignments and messages to the
+    filer are rows too (`tipo`), so the history is the one trail of a request."""
+
+    class Tipo(models.TextChoices):
+        ESTADO = "estado", _("Cambio de estado")
+        ASIGNACION = "asignacion", _("Asignación")
+        MENSAJE = "mensaje", _("Mensaje")
+        PLAZO = "plazo", _("Plazo")
 
     solicitud = models.ForeignKey(Solicitud, on_delete=models.PROTECT, related_name="historial")
     creado_en = models.DateTimeField(_("fecha"), default=timezone.now)
@@ -459,6 +519,17 @@ class HistorialSolicitud(AppendOnlyModel):
     nota_publica = models.TextField(_("nota para el solicitante"), blank=True)
     nota_interna = models.TextField(_("nota interna"), blank=True)
     publico = models.BooleanField(_("visible para el solicitante"), default=True)
+    tipo = models.CharField(
+        _("tipo de movimiento"), max_length=12, choices=Tipo.choices, default=Tipo.ESTADO
+    )
+    asignado_a = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("asignada a"),
+    )
 
     class Meta:
         ordering = ["creado_en", "id"]
@@ -539,3 +610,81 @@ class Queja(models.Model):
 
     def __str__(self) -> str:
         return f"Queja sobre {self.solicitud}"
+
+
+class PeriodoSuspension(models.Model):
+    """A stretch during which the request's término de atención does not run: from the
+    request for documents to the filer's answer (COA art. 162: the time between the
+    notice of the requirement and its fulfilment is not counted)."""
+
+    solicitud = models.ForeignKey(Solicitud, on_delete=models.PROTECT, related_name="suspensiones")
+    desde = models.DateField(_("desde"))
+    hasta = models.DateField(_("hasta"), null=True, blank=True)
+    dias_habiles = models.PositiveSmallIntegerField(_("días hábiles suspendidos"), default=0)
+    motivo = models.CharField(_("motivo"), max_length=200)
+
+    class Meta:
+        ordering = ["solicitud", "desde", "id"]
+        verbose_name = _("suspensión del término")
+        verbose_name_plural = _("suspensiones del término")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["solicitud"],
+                condition=Q(hasta__isnull=True),
+                name="suspension_abierta_unica",
+            ),
+            models.CheckConstraint(
+                condition=Q(hasta__isnull=True) | Q(hasta__gte=models.F("desde")),
+                name="suspension_fechas",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.solicitud_id}: {self.desde} – {self.hasta or '…'}"
+
+
+class PlantillaMensaje(models.Model):
+    """Editable text for what staff tell the filer: a request for documents, the reason
+    of an approval or a rejection. Per trámite, or for every trámite (empty). Texts may
+    use {numero}, {nombre}, {tramite} and {unidad}."""
+
+    class Tipo(models.TextChoices):
+        SUBSANACION = "subsanacion", _("Pedido de documentos o correcciones")
+        APROBACION = "aprobacion", _("Aprobación")
+        NEGACION = "negacion", _("Negación")
+
+    tramite = models.ForeignKey(
+        Tramite,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="plantillas",
+        help_text=_("Vacío: sirve para cualquier trámite."),
+    )
+    tipo = models.CharField(_("tipo"), max_length=12, choices=Tipo.choices)
+    nombre = models.CharField(_("nombre"), max_length=120)
+    texto = models.TextField(
+        _("texto"), help_text=_("Puede usar {numero}, {nombre}, {tramite} y {unidad}.")
+    )
+    activa = models.BooleanField(_("activa"), default=True)
+    orden = models.PositiveSmallIntegerField(_("orden"), default=100)
+
+    class Meta:
+        ordering = ["tipo", "orden", "nombre"]
+        verbose_name = _("plantilla de mensaje")
+        verbose_name_plural = _("plantillas de mensajes")
+
+    def __str__(self) -> str:
+        return self.nombre
+
+    def texto_para(self, solicitud: Solicitud) -> str:
+        valores = {
+            "numero": solicitud.numero,
+            "nombre": solicitud.solicitante_nombre,
+            "tramite": solicitud.tramite.nombre,
+            "unidad": solicitud.unidad.nombre if solicitud.unidad else "",
+        }
+        texto = self.texto
+        for clave, valor in valores.items():
+            texto = texto.replace("{" + clave + "}", valor)
+        return texto

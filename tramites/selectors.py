@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Case, CharField, Count, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -280,3 +280,205 @@ def precheck_levantamiento(*, empleador: Any) -> list[Any]:
     from coactiva.selectors import levantamiento_precheck
 
     return levantamiento_precheck(empleador=empleador)
+
+
+# --- Back office -----------------------------------------------------------------------------
+
+
+class Plazo:
+    """Deadline status of an open request, computed in SQL from the dates the services
+    store on the row (no per-row calendar work)."""
+
+    A_TIEMPO = "a_tiempo"
+    POR_VENCER = "por_vencer"
+    VENCIDA = "vencida"
+    MUY_VENCIDA = "muy_vencida"
+    SUSPENDIDA = "suspendida"
+
+    ETIQUETAS = {
+        A_TIEMPO: "A tiempo",
+        POR_VENCER: "Vence en 2 días hábiles o menos",
+        VENCIDA: "Vencida",
+        MUY_VENCIDA: "Vencida más de 3 veces su término",
+        SUSPENDIDA: "Suspendida (esperando al solicitante)",
+    }
+    ABIERTAS = (Solicitud.Estado.RECIBIDA, Solicitud.Estado.ASIGNADA, Solicitud.Estado.EN_ATENCION)
+
+    @classmethod
+    def q(cls, valor: str, hoy: Any) -> Q:
+        abiertas = Q(estado__in=cls.ABIERTAS)
+        if valor == cls.A_TIEMPO:
+            return abiertas & Q(alerta_desde__gt=hoy)
+        if valor == cls.POR_VENCER:
+            return abiertas & Q(alerta_desde__lte=hoy, vence_el__gte=hoy)
+        if valor == cls.VENCIDA:
+            return abiertas & Q(vence_el__lt=hoy, vencida_3x_desde__gte=hoy)
+        if valor == cls.MUY_VENCIDA:
+            return abiertas & Q(vencida_3x_desde__lt=hoy)
+        if valor == cls.SUSPENDIDA:
+            return Q(estado=Solicitud.Estado.OBSERVADA)
+        return Q()
+
+    @classmethod
+    def anotacion(cls, hoy: Any) -> Case:
+        return Case(
+            *(
+                When(cls.q(v, hoy), then=Value(v))
+                for v in (
+                    cls.MUY_VENCIDA,
+                    cls.VENCIDA,
+                    cls.POR_VENCER,
+                    cls.A_TIEMPO,
+                    cls.SUSPENDIDA,
+                )
+            ),
+            default=Value(""),
+            output_field=CharField(),
+        )
+
+
+def cola(queryset: QuerySet[Solicitud]) -> QuerySet[Solicitud]:
+    """The back-office queue: what each row of the list shows, in one query."""
+    return queryset.select_related("tramite", "unidad", "asignado_a").annotate(
+        plazo=Plazo.anotacion(timezone.localdate())
+    )
+
+
+def eventos_de_solicitud(solicitud: Solicitud) -> QuerySet[Any]:
+    """Audit events about a request and its documents, newest first."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from core.models import EventoAuditoria
+
+    ct_sol = ContentType.objects.get_for_model(Solicitud)
+    ct_doc = ContentType.objects.get_for_model(DocumentoSolicitud)
+    documentos = [str(pk) for pk in solicitud.documentos.values_list("pk", flat=True)]
+    return (
+        EventoAuditoria.objects.filter(
+            Q(content_type=ct_sol, object_id=str(solicitud.pk))
+            | Q(content_type=ct_doc, object_id__in=documentos)
+        )
+        .select_related("actor")
+        .order_by("-creado_en", "-id")
+    )
+
+
+def auditoria(*, alcance: Any, desde: Any, hasta: Any) -> QuerySet[Any]:
+    """Audit events of the back office (requests and their documents) in a date range,
+    within the staff member's scope (their unit, province or the country)."""
+    import datetime as dt
+
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models.functions import Cast
+
+    from core.models import EventoAuditoria
+
+    tz = timezone.get_current_timezone()
+    inicio = dt.datetime.combine(desde, dt.time.min, tzinfo=tz)
+    fin = dt.datetime.combine(hasta + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    solicitudes = alcance.filter(Solicitud.objects.all(), unidad="unidad", provincia="provincia")
+    documentos = alcance.filter(
+        DocumentoSolicitud.objects.all(),
+        unidad="solicitud__unidad",
+        provincia="solicitud__provincia",
+    )
+    ct_sol = ContentType.objects.get_for_model(Solicitud)
+    ct_doc = ContentType.objects.get_for_model(DocumentoSolicitud)
+    return (
+        EventoAuditoria.objects.filter(creado_en__gte=inicio, creado_en__lt=fin)
+        .filter(
+            Q(
+                content_type=ct_sol,
+                object_id__in=solicitudes.annotate(t=Cast("pk", CharField())).values("t"),
+            )
+            | Q(
+                content_type=ct_doc,
+                object_id__in=documentos.annotate(t=Cast("pk", CharField())).values("t"),
+            )
+        )
+        .select_related("actor")
+        .order_by("creado_en", "id")
+    )
+
+
+@dataclass(frozen=True)
+class Tablero:
+    por_unidad_estado: list[dict[str, Any]]
+    antiguedad: list[tuple[str, int]]
+    semanas: list[tuple[str, int, int]]
+    vencidas: list[Solicitud]
+    totales: dict[str, int]
+
+
+EDADES = [("0-5 días", 0, 5), ("6-15 días", 6, 15), ("16-30 días", 16, 30), ("más de 30", 31, None)]
+
+
+def tablero(*, alcance: Any, hoy: Any, semanas: int = 12) -> Tablero:
+    """Figures for heads and directors, in their scope: open requests by unit and state,
+    by age, received vs resolved per week, and the overdue list."""
+    import datetime as dt
+
+    from django.db.models.functions import TruncWeek
+
+    base = alcance.filter(Solicitud.objects.all(), unidad="unidad", provincia="provincia")
+    abiertas_estados = [*Plazo.ABIERTAS, Solicitud.Estado.OBSERVADA]
+    abiertas = base.filter(estado__in=abiertas_estados)
+    filas: dict[str, dict[str, Any]] = {}
+    for unidad, estado, n in (
+        abiertas.values_list("unidad__nombre", "estado").annotate(n=Count("id")).order_by()
+    ):
+        fila = filas.setdefault(unidad or "Sin unidad", {"unidad": unidad or "Sin unidad"})
+        fila[estado] = n
+        fila["total"] = fila.get("total", 0) + n
+    antiguedad = []
+    for etiqueta, minimo, maximo in EDADES:
+        q = Q(recibido_el__lte=hoy - dt.timedelta(days=minimo))
+        if maximo is not None:
+            q &= Q(recibido_el__gte=hoy - dt.timedelta(days=maximo))
+        antiguedad.append((etiqueta, abiertas.filter(q).count()))
+    desde = hoy - dt.timedelta(weeks=semanas)
+    tz = timezone.get_current_timezone()
+    recibidas = dict(
+        base.filter(recibido_el__gte=desde)
+        .annotate(s=TruncWeek("recibido_el"))
+        .values_list("s")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    resueltas = {
+        k.date() if hasattr(k, "date") else k: v
+        for k, v in base.filter(resuelta_en__date__gte=desde)
+        .annotate(s=TruncWeek("resuelta_en", tzinfo=tz))
+        .values_list("s")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    lunes = hoy - dt.timedelta(days=hoy.weekday())
+    serie = []
+    for i in range(semanas - 1, -1, -1):
+        semana = lunes - dt.timedelta(weeks=i)
+        serie.append(
+            (f"{semana:%d/%m}", int(recibidas.get(semana, 0)), int(resueltas.get(semana, 0)))
+        )
+    vencidas = list(
+        cola(base.filter(estado__in=Plazo.ABIERTAS, vence_el__lt=hoy)).order_by("vence_el", "pk")[
+            :50
+        ]
+    )
+    totales = {
+        "abiertas": sum(f.get("total", 0) for f in filas.values()),
+        "vencidas": base.filter(
+            Plazo.q(Plazo.VENCIDA, hoy) | Plazo.q(Plazo.MUY_VENCIDA, hoy)
+        ).count(),
+        "por_vencer": base.filter(Plazo.q(Plazo.POR_VENCER, hoy)).count(),
+    }
+    return Tablero(
+        por_unidad_estado=[
+            {**f, "celdas": [f.get(e, 0) for e in abiertas_estados]}
+            for f in sorted(filas.values(), key=lambda f: f["unidad"])
+        ],
+        antiguedad=antiguedad,
+        semanas=serie,
+        vencidas=vencidas,
+        totales=totales,
+    )

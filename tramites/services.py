@@ -35,6 +35,7 @@ from tramites import condiciones
 from tramites.models import (
     DocumentoSolicitud,
     HistorialSolicitud,
+    PeriodoSuspension,
     Queja,
     ReglaEnrutamiento,
     Requisito,
@@ -152,7 +153,16 @@ def solicitud_transicion(
 
 def _avisar_cambio(solicitud: Solicitud, *, nota_publica: str) -> None:
     """E-mail on every public state change (seed 004: alerts when documents are needed
-    or the process is complete)."""
+    or the process is complete). A request for documents carries the link to the page
+    where the filer uploads them, and the last day to do it."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    subsanar_url = ""
+    if solicitud.estado == Estado.OBSERVADA:
+        subsanar_url = (
+            f"{settings.SITE_URL}{reverse('tramites:subsanar')}?numero={solicitud.numero}"
+        )
     correo_enviar(
         para=[solicitud.email],
         asunto=f"Trámite {solicitud.numero}: {solicitud.get_estado_display()}",
@@ -164,6 +174,8 @@ def _avisar_cambio(solicitud: Solicitud, *, nota_publica: str) -> None:
             "nota": nota_publica,
             "pendiente": solicitud.pendiente_solicitante,
             "unidad": solicitud.unidad.nombre if solicitud.unidad else "",
+            "subsanar_url": subsanar_url,
+            "subsanar_hasta": solicitud.subsanar_hasta if subsanar_url else None,
         },
         evento="tramites.estado",
         obj=solicitud,
@@ -308,6 +320,7 @@ def solicitud_presentar(
         with transaction.atomic():
             anio = timezone.localtime(ahora).year
             secuencia = sequence_next(clave=f"solicitud:{provincia.pk}:{anio}")
+            recibido_el = calendar.received_on(ahora, cantones=cantones_de(provincia.pk))
             empleador = (
                 Empleador.objects.filter(identificacion=empleador_identificacion).first()
                 if empleador_identificacion
@@ -319,7 +332,13 @@ def solicitud_presentar(
                 provincia=provincia,
                 creado_en=ahora,
                 actualizado_en=ahora,
-                recibido_el=calendar.received_on(ahora, cantones=[f"{provincia.pk}01"]),
+                recibido_el=recibido_el,
+                **plazo_campos(
+                    recibido_el=recibido_el,
+                    termino=tramite.termino_atencion_dias,
+                    dias_suspendidos=0,
+                    provincia_id=provincia.pk,
+                ),
                 solicitante_tipo_id=solicitante.tipo_identificacion,
                 solicitante_identificacion=solicitante.identificacion,
                 solicitante_nombre=solicitante.nombre.strip(),
@@ -632,3 +651,616 @@ def queja_presentar(*, solicitud: Solicitud, motivo: str) -> Queja:
             obj=queja,
         )
     return queja
+
+
+# --- Back office: deadlines ------------------------------------------------------------------
+
+DIAS_ALERTA = 2  # "vence en ≤ 2 días hábiles"
+FACTOR_MUY_VENCIDA = 3  # "más de 3 veces su término"
+ABIERTAS = (Estado.RECIBIDA, Estado.ASIGNADA, Estado.EN_ATENCION)
+
+
+def cantones_de(provincia_id: str) -> list[str]:
+    """Cantons whose local holidays stop a request's términos: the authority's (the
+    provincial capital, where the unit sits)."""
+    return [f"{provincia_id}01"]
+
+
+def _restar_habiles(dia: dt.date, dias: int, *, cantones: Sequence[str]) -> dt.date:
+    while dias > 0:
+        dia -= dt.timedelta(days=1)
+        if calendar.is_business_day(dia, cantones=cantones):
+            dias -= 1
+    return dia
+
+
+def plazo_campos(
+    *, recibido_el: dt.date, termino: int, dias_suspendidos: int, provincia_id: str
+) -> dict[str, dt.date]:
+    """The deadline dates stored on a request (DOMAIN.md §6, COA arts. 158 and 162):
+    the término de atención counts business days from the business day after
+    reception, plus the business days it was suspended waiting for the filer. Also the
+    first day it is "por vencer" (2 business days before) and the last day before it
+    is more than three times its término late."""
+    cantones = cantones_de(provincia_id)
+    vence = calendar.add_termino(recibido_el, termino + dias_suspendidos, cantones=cantones)
+    return {
+        "vence_el": vence,
+        "alerta_desde": _restar_habiles(vence, DIAS_ALERTA, cantones=cantones),
+        "vencida_3x_desde": calendar.add_termino(
+            recibido_el, FACTOR_MUY_VENCIDA * termino + dias_suspendidos, cantones=cantones
+        ),
+    }
+
+
+def _plazo_recalcular(fila: Solicitud) -> list[str]:
+    for campo, valor in plazo_campos(
+        recibido_el=fila.recibido_el,
+        termino=fila.tramite.termino_atencion_dias,
+        dias_suspendidos=fila.dias_suspendidos,
+        provincia_id=fila.provincia_id,
+    ).items():
+        setattr(fila, campo, valor)
+    return ["vence_el", "alerta_desde", "vencida_3x_desde", "dias_suspendidos"]
+
+
+def _movimiento(
+    fila: Solicitud,
+    *,
+    tipo: str,
+    actor: Any,
+    nota_interna: str = "",
+    nota_publica: str = "",
+    publico: bool = False,
+    asignado_a: Any = None,
+) -> HistorialSolicitud:
+    """A history row that is not a state change (assignment, message, deadline)."""
+    return HistorialSolicitud.objects.create(
+        solicitud=fila,
+        estado_anterior=fila.estado,
+        estado=fila.estado,
+        unidad=fila.unidad,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        nota_publica=nota_publica,
+        nota_interna=nota_interna,
+        publico=publico,
+        tipo=tipo,
+        asignado_a=asignado_a,
+    )
+
+
+def _bloquear(solicitud: Solicitud) -> Solicitud:
+    return (
+        Solicitud.objects.select_for_update(of=("self",))
+        .select_related("tramite", "unidad", "asignado_a")
+        .get(pk=solicitud.pk)
+    )
+
+
+# --- Back office: assignment -------------------------------------------------------------------
+
+ASIGNABLES = {Estado.ASIGNADA, Estado.EN_ATENCION, Estado.OBSERVADA}
+
+
+def solicitud_asignar(*, solicitud: Solicitud, a: Any, por: Any, nota: str = "") -> Solicitud:
+    """Give a request to a staff member of the unit that attends it. Anyone of the unit
+    may take a request for themselves; assigning it to someone else is for the head of
+    the unit (permission tramites.asignar_solicitud). A request still waiting in the
+    unit's queue becomes EN_ATENCION. History row + audit event."""
+    from core.services import audit_log
+
+    with transaction.atomic():
+        fila = _bloquear(solicitud)
+        if fila.estado not in ASIGNABLES:
+            raise ValidationError(
+                f"La solicitud {fila.numero} está «{fila.get_estado_display()}»: ya no se asigna."
+            )
+        if a.pk != por.pk and not por.has_perm("tramites.asignar_solicitud"):
+            raise ValidationError(
+                "Solo el jefe o líder de la unidad asigna solicitudes a otros funcionarios."
+            )
+        if not (a.is_active and a.is_staff and a.unidad_id == fila.unidad_id):
+            raise ValidationError(
+                {"asignado_a": f"{a.get_full_name() or a} no es funcionario de {fila.unidad}."}
+            )
+        actual = fila.asignado_a
+        if (
+            actual is not None
+            and actual.pk != a.pk
+            and a.pk == por.pk
+            and not por.has_perm("tramites.asignar_solicitud")
+        ):
+            raise ValidationError(
+                f"La solicitud {fila.numero} ya está asignada a "
+                f"{actual.get_full_name() or actual}; pida al jefe de la unidad que la reasigne."
+            )
+        if fila.asignado_a_id == a.pk:
+            raise ValidationError(
+                f"La solicitud {fila.numero} ya está asignada a {a.get_full_name() or a}."
+            )
+        anterior = fila.asignado_a
+        fila.asignado_a = a
+        fila.asignado_en = timezone.now()
+        fila.save(update_fields=["asignado_a", "asignado_en"])
+        texto = (
+            f"Tomada por {a.get_full_name() or a}."
+            if a.pk == por.pk
+            else f"Asignada a {a.get_full_name() or a} por {por.get_full_name() or por}."
+        )
+        if anterior is not None:
+            texto += f" Antes: {anterior.get_full_name() or anterior}."
+        _movimiento(
+            fila,
+            tipo=HistorialSolicitud.Tipo.ASIGNACION,
+            actor=por,
+            asignado_a=a,
+            nota_interna=" ".join([texto, nota.strip()]).strip(),
+        )
+        audit_log(
+            actor=por,
+            accion="tramites.asignada",
+            obj=fila,
+            detalle={"a": a.username, "antes": anterior.username if anterior else ""},
+        )
+        if fila.estado == Estado.ASIGNADA:
+            fila = solicitud_transicion(
+                solicitud=fila,
+                a=Estado.EN_ATENCION,
+                actor=por,
+                nota_publica="Un funcionario de la unidad está revisando su solicitud.",
+            )
+    return fila
+
+
+def solicitud_tomar(*, solicitud: Solicitud, por: Any) -> Solicitud:
+    """«Tomar»: the staff member assigns the request to themselves."""
+    return solicitud_asignar(solicitud=solicitud, a=por, por=por)
+
+
+def asignables(unidad_id: int) -> Any:
+    """Staff who may be given requests of a unit."""
+    from core.models import User
+
+    return User.objects.filter(is_active=True, is_staff=True, unidad_id=unidad_id).order_by(
+        "first_name", "last_name", "username"
+    )
+
+
+# --- Back office: subsanación -------------------------------------------------------------------
+
+
+def subsanacion_solicitar(
+    *, solicitud: Solicitud, mensaje: str, por: Any, hoy: dt.date | None = None
+) -> Solicitud:
+    """Ask the filer for missing or illegible documents (COA art. 140). The request
+    becomes OBSERVADA, its término de atención is suspended from today (art. 162) and
+    the filer gets an e-mail with the message, the link to the upload page and the last
+    day of their own término (parameter SUBSANACION_TERMINO_DIAS)."""
+    from core import parametros
+    from core.services import audit_log
+
+    mensaje = mensaje.strip()
+    if len(mensaje) < 10:
+        raise ValidationError({"mensaje": "Escriba qué debe completar el solicitante."})
+    hoy = hoy or timezone.localdate()
+    with transaction.atomic():
+        fila = _bloquear(solicitud)
+        if Estado.OBSERVADA not in TRANSICIONES[fila.estado]:
+            raise TransicionInvalida(
+                f"La solicitud {fila.numero} está «{fila.get_estado_display()}»: no se pueden "
+                "pedir documentos."
+            )
+        dias = int(parametros.valor("SUBSANACION_TERMINO_DIAS", en=hoy))
+        hasta = calendar.add_termino(hoy, dias, cantones=cantones_de(fila.provincia_id))
+        fila.subsanar_hasta = hasta
+        fila.save(update_fields=["subsanar_hasta"])
+        PeriodoSuspension.objects.create(
+            solicitud=fila, desde=hoy, motivo="Pedido de documentos al solicitante"
+        )
+        fila = solicitud_transicion(
+            solicitud=fila,
+            a=Estado.OBSERVADA,
+            actor=por,
+            pendiente=mensaje,
+            nota_interna=f"Término del solicitante hasta el {fila.subsanar_hasta:%d/%m/%Y}.",
+        )
+        audit_log(
+            actor=por,
+            accion="tramites.subsanacion_solicitada",
+            obj=fila,
+            detalle={"mensaje": mensaje, "hasta": hasta.isoformat()},
+        )
+    return fila
+
+
+def _suspension_cerrar(fila: Solicitud, hoy: dt.date) -> int:
+    periodo = PeriodoSuspension.objects.filter(solicitud=fila, hasta__isnull=True).first()
+    if periodo is None:
+        return 0
+    periodo.hasta = max(hoy, periodo.desde)
+    periodo.dias_habiles = calendar.business_days_between(
+        periodo.desde, periodo.hasta, cantones=cantones_de(fila.provincia_id)
+    )
+    periodo.save(update_fields=["hasta", "dias_habiles"])
+    return periodo.dias_habiles
+
+
+def subsanacion_responder(
+    *,
+    solicitud: Solicitud,
+    archivos: Sequence[ValidatedFile],
+    comentario: str = "",
+    hoy: dt.date | None = None,
+) -> Solicitud:
+    """The filer's answer to a request for documents: the files are stored under the
+    same rules as the original ones, the suspension ends (the término resumes, its last
+    day moved by the business days it was suspended) and the request goes back to the
+    unit's queue as EN_ATENCION, marked «subsanada»."""
+    from core.services import audit_log
+
+    if not archivos:
+        raise ValidationError({"archivo_1": "Adjunte al menos un documento (JPG o PDF)."})
+    hoy = hoy or timezone.localdate()
+    with transaction.atomic():
+        fila = _bloquear(solicitud)
+        if fila.estado != Estado.OBSERVADA:
+            raise ValidationError("Su solicitud no está esperando documentos.")
+        documentos = [
+            documento_agregar(
+                solicitud=fila,
+                archivo=archivo,
+                nombre="Documento para completar la solicitud",
+                origen=DocumentoSolicitud.Origen.SUBSANACION,
+            )
+            for archivo in archivos
+        ]
+        fila.dias_suspendidos += _suspension_cerrar(fila, hoy)
+        campos = _plazo_recalcular(fila)
+        fila.subsanada_en = timezone.now()
+        fila.subsanar_hasta = None
+        fila.save(update_fields=[*campos, "subsanada_en", "subsanar_hasta"])
+        fila = solicitud_transicion(
+            solicitud=fila,
+            a=Estado.EN_ATENCION,
+            nota_publica=f"Recibimos {len(documentos)} documento(s) que completan su solicitud; "
+            "la unidad continúa con su atención.",
+            nota_interna=(
+                f"Subsanada. Nuevo vencimiento: {fila.vence_el:%d/%m/%Y}. {comentario.strip()}"
+            ).strip(),
+        )
+        audit_log(
+            actor=None,
+            accion="tramites.subsanada",
+            obj=fila,
+            detalle={"documentos": [d.pk for d in documentos], "vence_el": str(fila.vence_el)},
+        )
+    return fila
+
+
+def solicitud_archivar_abandono(
+    *, solicitud: Solicitud, por: Any = None, hoy: dt.date | None = None
+) -> Solicitud:
+    """Close as ARCHIVADA a request whose filer did not answer the request for
+    documents within their término (COA art. 140: desistimiento); the filer is told by
+    e-mail."""
+    from core.services import audit_log
+
+    hoy = hoy or timezone.localdate()
+    with transaction.atomic():
+        fila = _bloquear(solicitud)
+        if fila.estado != Estado.OBSERVADA or fila.subsanar_hasta is None:
+            raise ValidationError(f"La solicitud {fila.numero} no está esperando documentos.")
+        if fila.subsanar_hasta >= hoy:
+            raise ValidationError(
+                f"El solicitante tiene hasta el {fila.subsanar_hasta:%d/%m/%Y} para completar "
+                f"la solicitud {fila.numero}."
+            )
+        _suspension_cerrar(fila, hoy)
+        fila = solicitud_transicion(
+            solicitud=fila,
+            a=Estado.ARCHIVADA,
+            actor=por,
+            nota_publica="Su solicitud se archivó porque no se completó la información pedida "
+            f"hasta el {fila.subsanar_hasta:%d/%m/%Y}. Puede presentar una nueva solicitud.",
+        )
+        audit_log(actor=por, accion="tramites.archivada_abandono", obj=fila)
+    return fila
+
+
+def solicitudes_abandonadas(*, hoy: dt.date) -> list[int]:
+    return list(
+        Solicitud.objects.filter(estado=Estado.OBSERVADA, subsanar_hasta__lt=hoy)
+        .order_by("subsanar_hasta", "pk")
+        .values_list("pk", flat=True)
+    )
+
+
+# --- Back office: resolution ------------------------------------------------------------------
+
+
+def solicitud_resolver(*, solicitud: Solicitud, aprobada: bool, motivo: str, por: Any) -> Solicitud:
+    """Approve (ATENDIDA) or reject (NEGADA) a request with its reason. The trámite's
+    resolutor (tramites.resolutores; e.g. coactiva's oficios for a levantamiento) does
+    the domain work and returns the output documents; without one, or when it returns
+    none, the unit's resolution letter is issued. Every output is a verifiable PDF (QR
+    to /verificar/) attached as a result document that the filer downloads on
+    /consulta/; the filer is told by e-mail."""
+    from core.services import audit_log
+    from tramites.resolutores import resolutor_de
+
+    motivo = motivo.strip()
+    if len(motivo) < 10:
+        raise ValidationError({"motivo": "Escriba el motivo de la resolución para el solicitante."})
+    with transaction.atomic():
+        fila = _bloquear(solicitud)
+        destino = Estado.ATENDIDA if aprobada else Estado.NEGADA
+        if destino not in TRANSICIONES[fila.estado]:
+            raise TransicionInvalida(
+                f"La solicitud {fila.numero} está «{fila.get_estado_display()}» y no puede "
+                f"pasar a «{destino.label}»."
+            )
+        resolutor = resolutor_de(fila.tramite.slug)
+        emitidos = (
+            list(resolutor(solicitud=fila, aprobada=aprobada, motivo=motivo, por=por))
+            if resolutor is not None
+            else []
+        )
+        if not emitidos:
+            emitidos = [_resolucion_emitir(fila, aprobada=aprobada, motivo=motivo, por=por)]
+        for documento in emitidos:
+            _resultado_adjuntar(fila, documento, por=por)
+        fila = solicitud_transicion(
+            solicitud=fila,
+            a=destino,
+            actor=por,
+            nota_publica=motivo,
+            nota_interna=f"Documentos emitidos: {', '.join(d.codigo for d in emitidos)}.",
+        )
+        audit_log(
+            actor=por,
+            accion="tramites.resuelta",
+            obj=fila,
+            detalle={"estado": destino, "documentos": [d.codigo for d in emitidos]},
+        )
+    return fila
+
+
+def _resultado_adjuntar(fila: Solicitud, documento: DocumentoVerificable, *, por: Any) -> None:
+    """The verifiable document as a result document of the request (same private file)."""
+    import io
+
+    from pypdf import PdfReader
+
+    storage = private_storage()
+    nombre = documento.archivo.name
+    with storage.open(nombre, "rb") as handle:
+        contenido = handle.read()
+    DocumentoSolicitud.objects.create(
+        solicitud=fila,
+        origen=DocumentoSolicitud.Origen.RESULTADO,
+        nombre=documento.titulo[:200],
+        nombre_original=f"{documento.get_tipo_display()} {fila.numero}.pdf"[:160],
+        archivo=nombre,
+        tipo="pdf",
+        tamano=len(contenido),
+        sha256=documento.sha256,
+        paginas=len(PdfReader(io.BytesIO(contenido)).pages),
+        subido_por=por if getattr(por, "is_authenticated", False) else None,
+    )
+
+
+def _resolucion_emitir(
+    fila: Solicitud, *, aprobada: bool, motivo: str, por: Any
+) -> DocumentoVerificable:
+    """The generic resolution letter: decision, reason and verification QR."""
+    e = escape
+    decision = "APROBADA" if aprobada else "NEGADA"
+    hoy = timezone.localdate()
+    unidad = fila.unidad.nombre if fila.unidad else ""
+    documento = documento_verificable_emitir(
+        tipo=DocumentoVerificable.Tipo.RESOLUCION,
+        titulo=f"Resolución del trámite {fila.numero}",
+        datos_publicos={
+            "Número de trámite": fila.numero,
+            "Trámite": fila.tramite.nombre,
+            "Solicitante": fila.solicitante_nombre,
+            "Decisión": decision,
+            "Fecha": f"{hoy:%d/%m/%Y}",
+            "Unidad": unidad,
+        },
+    )
+    firmante = (por.get_full_name() or por.username) if getattr(por, "pk", None) else unidad
+    story = [
+        core_pdf.key_value_table(
+            [
+                ("Número de trámite", fila.numero),
+                ("Trámite", e(fila.tramite.nombre)),
+                (
+                    "Solicitante",
+                    f"{e(fila.solicitante_nombre)} ({e(fila.solicitante_identificacion)})",
+                ),
+                ("Fecha de recepción", f"{fila.recibido_el:%d/%m/%Y}"),
+                ("Unidad", e(unidad)),
+                ("Fecha de la resolución", f"{hoy:%d/%m/%Y}"),
+            ]
+        ),
+        core_pdf.p(f"Decisión: solicitud {decision}", "h2"),
+        core_pdf.p(e(motivo).replace("\n", "<br/>")),
+        core_pdf.p("Atentamente,", "normal"),
+        core_pdf.p(f"<b>{e(firmante)}</b><br/>{e(unidad)}"),
+    ]
+    pdf = core_pdf.render(
+        titulo=f"Resolución del trámite {fila.numero}",
+        story=story,
+        codigo_verificacion=documento.codigo,
+        dependencia=unidad,
+    )
+    documento_verificable_adjuntar_pdf(documento=documento, pdf=pdf)
+    return documento
+
+
+# --- Back office: expediente --------------------------------------------------------------------
+
+
+def expediente_pdf(solicitud: Solicitud) -> bytes:
+    """The whole request as one PDF: a cover (data, history, list of documents with
+    their checks) followed by every document, PDFs as they are and JPEGs one per page."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas as rl_canvas
+
+    e = escape
+    documentos = list(solicitud.documentos.order_by("creado_en", "id"))
+    historial = list(solicitud.historial.select_related("actor").order_by("creado_en", "id"))
+    story = [
+        core_pdf.key_value_table(
+            [
+                ("Número de trámite", solicitud.numero),
+                ("Trámite", e(solicitud.tramite.nombre)),
+                ("Estado", e(solicitud.get_estado_display())),
+                ("Unidad", e(solicitud.unidad.nombre if solicitud.unidad else "—")),
+                (
+                    "Solicitante",
+                    f"{e(solicitud.solicitante_nombre)} "
+                    f"({e(solicitud.solicitante_identificacion)})",
+                ),
+                ("Recibida el", f"{solicitud.recibido_el:%d/%m/%Y}"),
+                ("Vence el", f"{solicitud.vence_el:%d/%m/%Y}" if solicitud.vence_el else "—"),
+            ]
+        ),
+        core_pdf.p("Detalle", "h2"),
+        core_pdf.p(e(solicitud.detalle).replace("\n", "<br/>")),
+        core_pdf.p("Documentos", "h2"),
+        core_pdf.data_table(
+            ["#", "Documento", "Archivo", "Tipo", "Págs.", "SHA-256"],
+            [
+                [
+                    str(i),
+                    e(d.nombre),
+                    e(d.nombre_original),
+                    d.tipo.upper(),
+                    str(d.paginas or 1),
+                    f"<font face='Courier' size='6'>{d.sha256}</font>",
+                ]
+                for i, d in enumerate(documentos, start=1)
+            ]
+            or [["—", "Sin documentos", "", "", "", ""]],
+            widths=[8, 40, 35, 12, 12, 63],
+        ),
+        core_pdf.p("Historial", "h2"),
+        core_pdf.data_table(
+            ["Fecha", "Estado", "Funcionario", "Nota"],
+            [
+                [
+                    f"{timezone.localtime(h.creado_en):%d/%m/%Y %H:%M}",
+                    e(h.get_estado_display()),
+                    e(h.actor.get_full_name() or h.actor.username) if h.actor else "—",
+                    e(h.nota_interna or h.nota_publica),
+                ]
+                for h in historial
+            ],
+            widths=[28, 30, 35, 77],
+        ),
+    ]
+    escritor = PdfWriter()
+    portada = core_pdf.render(
+        titulo=f"Expediente del trámite {solicitud.numero}",
+        story=story,
+        dependencia=solicitud.unidad.nombre if solicitud.unidad else "",
+    )
+    escritor.append(PdfReader(io.BytesIO(portada)))
+    storage = private_storage()
+    for documento in documentos:
+        with storage.open(documento.archivo.name, "rb") as handle:
+            contenido = handle.read()
+        if documento.tipo == "pdf":
+            escritor.append(PdfReader(io.BytesIO(contenido)))
+            continue
+        pagina = io.BytesIO()
+        lienzo = rl_canvas.Canvas(pagina, pagesize=A4)
+        ancho, alto = A4
+        from reportlab.lib.utils import ImageReader
+
+        imagen = ImageReader(io.BytesIO(contenido))
+        iw, ih = imagen.getSize()
+        escala = min((ancho - 60) / iw, (alto - 90) / ih, 1.0 if iw < ancho else 10)
+        lienzo.setFont("Helvetica", 8)
+        lienzo.drawString(30, alto - 30, f"{documento.nombre} · {documento.nombre_original}"[:120])
+        lienzo.drawImage(imagen, 30, alto - 50 - ih * escala, width=iw * escala, height=ih * escala)
+        lienzo.showPage()
+        lienzo.save()
+        escritor.append(PdfReader(io.BytesIO(pagina.getvalue())))
+    salida = io.BytesIO()
+    escritor.write(salida)
+    return salida.getvalue()
+
+
+# --- Back office: escalation ---------------------------------------------------------------------
+
+
+def escalamiento_enviar(*, hoy: dt.date | None = None) -> int:
+    """Daily notice to each unit's heads (role JEFE_UNIDAD) of the open requests whose
+    término ends today (overdue tomorrow) and those already overdue. One e-mail per
+    unit and day: running it again the same day sends nothing new. Returns the number
+    of e-mails queued."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from core import roles
+    from core.models import Correo, User
+
+    hoy = hoy or timezone.localdate()
+    filas = (
+        Solicitud.objects.filter(estado__in=ABIERTAS, vence_el__lte=hoy, unidad__isnull=False)
+        .select_related("tramite", "asignado_a")
+        .order_by("unidad_id", "vence_el", "pk")
+    )
+    por_unidad: dict[int, list[Solicitud]] = {}
+    for fila in filas:
+        por_unidad.setdefault(fila.unidad_id, []).append(fila)  # type: ignore[arg-type]
+    if not por_unidad:
+        return 0
+    jefes: dict[int, list[str]] = {}
+    for unidad_id, email in User.objects.filter(
+        unidad_id__in=por_unidad,
+        groups__name=roles.JEFE_UNIDAD,
+        is_active=True,
+    ).values_list("unidad_id", "email"):
+        if email:
+            jefes.setdefault(unidad_id, []).append(email)
+    ya_enviadas = set(
+        Correo.objects.filter(
+            evento="tramites.escalamiento",
+            creado_en__date=hoy,
+            object_id__in=[str(u) for u in por_unidad],
+        ).values_list("object_id", flat=True)
+    )
+    unidades = Unidad.objects.in_bulk(list(por_unidad))
+    enviados = 0
+    url = settings.SITE_URL + reverse("admin:tramites_solicitud_changelist")
+    for unidad_id, solicitudes in por_unidad.items():
+        if str(unidad_id) in ya_enviadas or not jefes.get(unidad_id):
+            continue
+        unidad = unidades[unidad_id]
+        vencen_hoy = [s for s in solicitudes if s.vence_el == hoy]
+        vencidas = [s for s in solicitudes if s.vence_el and s.vence_el < hoy]
+        with transaction.atomic():
+            correo_enviar(
+                para=jefes[unidad_id],
+                asunto=f"{unidad.nombre}: {len(vencen_hoy)} solicitud(es) vencen hoy y "
+                f"{len(vencidas)} están vencidas",
+                plantilla="solicitudes_escalamiento",
+                contexto={
+                    "unidad": unidad,
+                    "hoy": hoy,
+                    "vencen_hoy": vencen_hoy,
+                    "vencidas": vencidas,
+                    "url": url,
+                },
+                evento="tramites.escalamiento",
+                obj=unidad,
+            )
+        enviados += 1
+    return enviados

@@ -39,3 +39,31 @@ def solicitudes_sin_enrutar_barrer(antiguedad_segundos: int = 120) -> int:
     for solicitud_id in ids:
         send_now(solicitud_enrutar_task, solicitud_id)
     return len(ids)
+
+
+@shared_task(acks_late=True)
+def solicitudes_abandonadas_archivar() -> int:
+    """Daily (core/schedule.py): archive the requests whose filer did not answer a
+    request for documents within their término. Idempotent: an archived request is no
+    longer OBSERVADA."""
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from tramites.models import Solicitud
+
+    hoy = timezone.localdate()
+    archivadas = 0
+    for solicitud_id in services.solicitudes_abandonadas(hoy=hoy):
+        try:
+            services.solicitud_archivar_abandono(solicitud=Solicitud(pk=solicitud_id), hoy=hoy)
+            archivadas += 1
+        except ValidationError:
+            continue  # answered meanwhile
+    return archivadas
+
+
+@shared_task(acks_late=True, max_retries=3, default_retry_delay=300)
+def solicitudes_escalar() -> int:
+    """Daily on business days (core/schedule.py): e-mail each unit's heads the requests
+    overdue tomorrow and those already overdue (once per unit and day)."""
+    return services.escalamiento_enviar()

@@ -17,7 +17,15 @@ urlpatterns = [
         views.consulta_documento,
         name="consulta_documento",
     ),
+    path("consulta/subsanar/", views.subsanar, name="subsanar"),
     path("transparencia/", views.transparencia, name="transparencia"),
     path("transparencia/queja/", views.queja, name="queja"),
     path("tramites/documentos/<int:documento_id>/", views.documento_staff, name="documento_staff"),
+    path("gestion/tablero/", views.tablero, name="tablero"),
+    path("gestion/auditoria/", views.auditoria_exportar, name="auditoria"),
+    path(
+        "gestion/solicitudes/<int:solicitud_id>/expediente/",
+        views.expediente,
+        name="expediente",
+    ),
 ]

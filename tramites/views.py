@@ -3,13 +3,14 @@ status, transparency and complaints; plus the staff download of a request's file
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -28,6 +29,7 @@ from tramites.forms import (
     QuejaForm,
     SeleccionForm,
     SolicitudForm,
+    SubsanacionForm,
 )
 from tramites.models import DocumentoSolicitud, Solicitud, Tramite
 
@@ -429,4 +431,162 @@ def documento_staff(request: HttpRequest, documento_id: int) -> FileResponse:
         download_name=documento.download_name,
         content_type=documento.content_type,
         inline=request.GET.get("ver") == "1",
+    )
+
+
+# --- Subsanación (public) ---------------------------------------------------------------------
+
+
+@never_cache
+@limited_uploads  # first: the rate limit reads the body, after the size limit is in place
+@ratelimit(key="ip", rate=CONSULTA_RATE_IP, method="POST", block=True)
+@ratelimit(key="post:numero", rate=CONSULTA_RATE_NUMERO, method="POST", block=True)
+def subsanar(request: HttpRequest) -> HttpResponse:
+    """The filer completes an observed request: same credentials as /consulta/, files
+    checked like the original requisites. A wrong pair gets the same answer whether or
+    not the number exists."""
+    if request.method == "POST":
+        form = SubsanacionForm(request.POST, request.FILES)
+    else:
+        form = SubsanacionForm(initial={"numero": request.GET.get("numero", "")[:30]})
+    if request.method == "POST" and form.is_valid():
+        solicitud = selectors.solicitud_por_credenciales(
+            numero=form.cleaned_data["numero"], identificacion=form.cleaned_data["identificacion"]
+        )
+        if solicitud is None:
+            form.add_error(
+                None,
+                "No encontramos un trámite con ese número y esa identificación. Revise ambos "
+                "datos tal como aparecen en su acuse de recibo.",
+            )
+        elif solicitud.estado != Solicitud.Estado.OBSERVADA:
+            form.add_error(
+                None,
+                f"El trámite {solicitud.numero} no está esperando documentos "
+                f"(estado: {solicitud.get_estado_display()}).",
+            )
+        else:
+            try:
+                solicitud = services.subsanacion_responder(
+                    solicitud=solicitud,
+                    archivos=form.validados,
+                    comentario=form.cleaned_data.get("comentario") or "",
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return render(
+                    request, "tramites/subsanada.html", {"solicitud": solicitud}, status=200
+                )
+    return render(
+        request,
+        "tramites/subsanar.html",
+        {"form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+# --- Back office (staff) ------------------------------------------------------------------------
+
+
+def _solicitud_en_alcance(request: HttpRequest, solicitud_id: int) -> Solicitud:
+    if not request.user.has_perm("tramites.view_solicitud"):
+        raise PermissionDenied
+    solicitud = (
+        alcance_de(request.user)
+        .filter(Solicitud.objects.all(), unidad="unidad", provincia="provincia")
+        .select_related("tramite", "unidad", "provincia")
+        .filter(pk=solicitud_id)
+        .first()
+    )
+    if solicitud is None:
+        raise Http404("Solicitud no encontrada")
+    return solicitud
+
+
+@staff_member_required
+def expediente(request: HttpRequest, solicitud_id: int) -> HttpResponse:
+    """The whole request as one PDF (cover + every document), for staff in scope.
+    Audited like every document view."""
+    solicitud = _solicitud_en_alcance(request, solicitud_id)
+    pdf = services.expediente_pdf(solicitud)
+    audit_log(
+        actor=request.user,
+        accion="tramites.expediente_descargado",
+        obj=solicitud,
+        detalle={"bytes": len(pdf)},
+        request=request,
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="expediente-{solicitud.numero}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@staff_member_required
+def tablero(request: HttpRequest) -> HttpResponse:
+    """Dashboard for heads and directors (their scope)."""
+    if not request.user.has_perm("tramites.ver_tablero"):
+        raise PermissionDenied
+    from django.utils import timezone
+
+    datos = selectors.tablero(alcance=alcance_de(request.user), hoy=timezone.localdate())
+    etiquetas = dict(Solicitud.Estado.choices)
+    estados = [*selectors.Plazo.ABIERTAS, Solicitud.Estado.OBSERVADA]
+    return render(
+        request,
+        "tramites/tablero.html",
+        {
+            "datos": datos,
+            "estados": [etiquetas[e] for e in estados],
+            "etiquetas_plazo": selectors.Plazo.ETIQUETAS,
+            "serie_estados": [(f["unidad"], f.get("total", 0)) for f in datos.por_unidad_estado],
+        },
+    )
+
+
+@staff_member_required
+def auditoria_exportar(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    """Audit trail of the requests in the staff member's scope, for auditors (CSV or
+    XLSX, by date range). The export itself is audited."""
+    if not request.user.has_perm("tramites.exportar_auditoria"):
+        raise PermissionDenied
+    from core.export import tabla_respuesta
+    from tramites.forms import AuditoriaForm
+
+    form = AuditoriaForm(request.GET or None)
+    if not (request.GET and form.is_valid()):
+        return render(
+            request,
+            "tramites/auditoria.html",
+            {"form": form},
+            status=400 if request.GET and form.errors else 200,
+        )
+    desde, hasta = form.cleaned_data["desde"], form.cleaned_data["hasta"]
+    eventos = selectors.auditoria(alcance=alcance_de(request.user), desde=desde, hasta=hasta)
+    audit_log(
+        actor=request.user,
+        accion="tramites.auditoria_exportada",
+        detalle={"desde": str(desde), "hasta": str(hasta)},
+        request=request,
+    )
+    from django.utils import timezone
+
+    filas = (
+        (
+            timezone.localtime(e.creado_en).replace(tzinfo=None),
+            e.actor.username if e.actor else "(solicitante / sistema)",
+            e.accion,
+            e.objeto,
+            json.dumps(e.detalle, ensure_ascii=False, default=str),
+            e.ip or "",
+        )
+        for e in eventos.iterator(chunk_size=2000)
+    )
+    return tabla_respuesta(
+        nombre=f"auditoria-solicitudes-{desde:%Y%m%d}-{hasta:%Y%m%d}",
+        encabezados=["Fecha", "Usuario", "Acción", "Objeto", "Detalle", "IP"],
+        filas=filas,
+        formato=form.cleaned_data["formato"],
     )

@@ -1,0 +1,148 @@
+"""The back office in a real browser (Chromium): Pichincha's coactiva unit attends a
+levantamiento filed in the Ventanilla Virtual, asks for a clearer certificate, the
+filer uploads it, the unit resolves and the filer sees the verifiable result."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from core.models import Correo, DocumentoVerificable
+from tests import archivos
+from tests.conftest import screenshot
+from tests.factories import PASSWORD, ROLE, staff
+from tests.tramites.conftest import CEDULA
+from tests.tramites.test_browser import _adjuntar, _llenar_datos
+from tramites.models import Solicitud
+
+pytestmark = pytest.mark.browser
+
+
+def _accion(page, numero: str, accion: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/admin/tramites/solicitud/")
+    fila = page.locator("#result_list tbody tr", has_text=numero)
+    fila.locator("input.action-select").check()
+    page.locator("select[name=action]").select_option(accion)
+    page.locator("button[name=index]").first.click()
+    page.wait_for_load_state()
+
+
+def test_coactiva_attends_a_levantamiento_from_filing_to_the_verifiable_result(page) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    staff(ROLE.ANALISTA_CARTERA, "17-coactiva", username="analista.coactiva")
+
+    # The filer files the levantamiento in the Ventanilla Virtual.
+    page.goto("/ventanilla/levantamiento-medidas-cautelares/?provincia=17")
+    page.get_by_label("Un bien inmueble (prohibición de enajenar)").check()
+    _llenar_datos(page)
+    _adjuntar(
+        page,
+        "Solicitud de levantamiento de medidas cautelares",
+        "carta.pdf",
+        "application/pdf",
+        archivos.pdf_bytes(),
+    )
+    _adjuntar(
+        page,
+        "Certificado de hipotecas y gravámenes",
+        "certificado-borroso.jpg",
+        "image/jpeg",
+        archivos.jpeg_bytes(),
+    )
+    page.get_by_label("Declaro que la información es verdadera", exact=False).check()
+    page.get_by_role("button", name="Enviar solicitud").click()
+    page.wait_for_url("**/ventanilla/recibida/**")
+    numero = page.locator("#numero-tramite").inner_text()
+
+    # Staff of Pichincha's coactiva unit log in and take it from their queue.
+    page.goto("/admin/login/?next=/admin/tramites/solicitud/")
+    page.locator("[name=username]").fill("analista.coactiva")
+    page.locator("[name=password]").fill(PASSWORD)
+    page.locator("[type=submit]").click()
+    page.wait_for_url("**/admin/tramites/solicitud/")
+    fila = page.locator("#result_list tbody tr", has_text=numero)
+    assert "A tiempo" in fila.inner_text()
+    screenshot(page, "backoffice-cola")
+    _accion(page, numero, "tomar")
+    expect(page.get_by_text("Tomó 1 solicitud(es).")).to_be_visible()
+    fila = page.locator("#result_list tbody tr", has_text=numero)
+    expect(fila).to_contain_text("En atención")
+    expect(fila).to_contain_text("analista.coactiva")
+
+    # They open the certificate inline, then ask for a clearer one from a template.
+    page.locator("#result_list a", has_text=numero).click()
+    with page.expect_popup() as popup:
+        page.get_by_role("link", name="ver certificado-borroso.jpg").click()
+    visor = popup.value
+    visor.wait_for_load_state()
+    assert visor.locator("img").count() == 1  # the JPEG shown in the browser
+    visor.close()
+    screenshot(page, "backoffice-solicitud")
+    _accion(page, numero, "pedir_documentos")
+    page.locator("select[name=plantilla]").select_option(label="Documento ilegible")
+    page.locator("[name=mensaje]").fill(
+        "El certificado de hipotecas y gravámenes de {numero} está borroso. Cargue un "
+        "certificado legible, escaneado completo."
+    )
+    screenshot(page, "backoffice-pedir-documentos")
+    page.get_by_role("button", name="Confirmar").click()
+    expect(page.get_by_text("se pidieron documentos")).to_be_visible()
+
+    # The filer follows the e-mail's link and uploads the clearer certificate.
+    correo = Correo.objects.filter(asunto__contains=numero, evento="tramites.estado").latest(
+        "creado_en"
+    )
+    enlace = re.search(r"/consulta/subsanar/\?numero=\S+", correo.cuerpo_texto)
+    assert enlace is not None and f"{numero} está borroso" in correo.cuerpo_texto
+    filer = page.context.browser.new_context(locale="es-EC", base_url=page.url.split("/admin")[0])
+    subsanar = filer.new_page()
+    subsanar.goto(enlace.group(0))
+    assert subsanar.locator("[name=numero]").input_value() == numero
+    subsanar.locator("[name=identificacion]").fill(CEDULA)
+    subsanar.locator("[name=archivo_1]").set_input_files(
+        files=[
+            {
+                "name": "certificado-legible.jpg",
+                "mimeType": "image/jpeg",
+                "buffer": archivos.jpeg_bytes(),
+            }
+        ]
+    )
+    screenshot(subsanar, "subsanar-formulario")
+    subsanar.get_by_role("button", name="Enviar documentos").click()
+    expect(subsanar.get_by_text("Recibimos sus documentos")).to_be_visible()
+    expect(subsanar.locator("#estado-solicitud")).to_have_text("En atención")
+
+    # Back in the queue, marked; staff approve it with the reason.
+    page.goto("/admin/tramites/solicitud/?asignado=yo")
+    fila = page.locator("#result_list tbody tr", has_text=numero)
+    assert "(subsanada)" in fila.inner_text()
+    screenshot(page, "backoffice-cola-subsanada")
+    _accion(page, numero, "aprobar")
+    page.locator("[name=motivo]").fill(
+        "Los títulos de crédito del proceso están cancelados; se dispone el levantamiento."
+    )
+    page.get_by_role("button", name="Confirmar").click()
+    expect(page.get_by_text("se notificó al solicitante")).to_be_visible()
+
+    # The filer sees the result on /consulta/ and downloads it; its QR code verifies.
+    subsanar.goto("/consulta/")
+    subsanar.locator("[name=numero]").fill(numero)
+    subsanar.locator("[name=identificacion]").fill(CEDULA)
+    subsanar.get_by_role("button", name="Consultar").click()
+    expect(subsanar.locator("#estado-solicitud")).to_have_text("Atendida")
+    boton = subsanar.get_by_role("button", name=re.compile("Descargar «"))
+    assert boton.count() >= 1
+    screenshot(subsanar, "consulta-resultado")
+    with subsanar.expect_download() as descarga:
+        boton.first.click()
+    assert descarga.value.suggested_filename.endswith(".pdf")
+    solicitud = Solicitud.objects.get(numero=numero)
+    resultado = solicitud.documentos.get(origen="resultado")
+    verificable = DocumentoVerificable.objects.get(sha256=resultado.sha256)
+    subsanar.goto(f"/verificar/{verificable.codigo}/")
+    assert numero in subsanar.content()
+    screenshot(subsanar, "verificar-resultado")
+    filer.close()
