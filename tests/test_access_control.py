@@ -52,6 +52,10 @@ URL_POLICIES: dict[str, str] = {
     "tramites:transparencia": PUBLIC,
     "tramites:queja": PUBLIC,
     "tramites:documento_staff": STAFF_OBJETO,
+    "tramites:subsanar": PUBLIC,  # asks for número + identificación before showing anything
+    "tramites:expediente": STAFF_OBJETO,
+    "tramites:tablero": STAFF,
+    "tramites:auditoria": STAFF,
     "cartera:reportes": STAFF,
     "cartera:reporte_mora": STAFF,
     "cartera:reporte_antiguedad": STAFF,
@@ -82,6 +86,7 @@ ADMIN_SCOPE: dict[str, str] = {
     "core.trabajolote": NACIONAL,
     "tramites.tramite": REFERENCIA,
     "tramites.reglaenrutamiento": REFERENCIA,
+    "tramites.plantillamensaje": REFERENCIA,  # national texts, edited by heads
     "tramites.solicitud": "provincia",
     "tramites.queja": "solicitud__provincia",
     "cartera.empleador": "provincia",
@@ -177,6 +182,7 @@ KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "tramites:consulta_documento": lambda d: {"documento_id": d["documento_17"].pk},
     "tramites:documento_staff": lambda d: {"documento_id": d["documento_17"].pk},
     "coactiva:expediente": lambda d: {"pk": d["juicio_17"].pk},
+    "tramites:expediente": lambda d: {"solicitud_id": d["documento_17"].solicitud_id},
 }
 
 
