@@ -386,9 +386,11 @@ def test_unanswered_requests_are_archived_after_the_filer_term_with_notice(
 
 
 def test_approval_issues_a_verifiable_letter_the_filer_downloads_on_consulta(
-    analista: Any, django_capture_on_commit_callbacks: Any
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
-    solicitud = en_unidad()
+    # A trámite with no resolutor of its own (a levantamiento gets coactiva's oficios).
+    analista = staff(ROLE.ANALISTA_CARTERA, "17-cartera")
+    solicitud = en_unidad(slug="anulacion-titulo-credito")
     services.solicitud_tomar(solicitud=solicitud, por=analista)
     client = _cliente(analista)
     # Without a reason or template the form says so next to the field.
@@ -584,7 +586,7 @@ def test_the_dashboard_shows_open_requests_overdue_and_weekly_throughput(
     )
     resuelta = en_unidad()
     services.solicitud_resolver(
-        solicitud=resuelta, aprobada=True, motivo="Atendida conforme.", por=jefe
+        solicitud=resuelta, aprobada=False, motivo="No hay medidas que levantar.", por=jefe
     )
     res = _cliente(jefe).get("/gestion/tablero/")
     html = res.content.decode()

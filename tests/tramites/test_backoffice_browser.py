@@ -1,6 +1,8 @@
-"""The back office in a real browser (Chromium): Pichincha's coactiva unit attends a
-levantamiento filed in the Ventanilla Virtual, asks for a clearer certificate, the
-filer uploads it, the unit resolves and the filer sees the verifiable result."""
+"""The levantamiento from catalogue to oficio, in a real browser (Chromium) with a real
+Celery worker: an employer whose process is paid files the levantamiento in the
+Ventanilla Virtual; Pichincha's coactiva unit takes it, asks for a clearer certificate,
+the filer uploads it, the unit approves, and the filer downloads the oficios de
+levantamiento and verifies one by its code."""
 
 from __future__ import annotations
 
@@ -10,9 +12,10 @@ import pytest
 
 from core.models import Correo, DocumentoVerificable
 from tests import archivos
-from tests.conftest import screenshot
-from tests.factories import PASSWORD, ROLE, staff
-from tests.tramites.conftest import CEDULA
+from tests.coactiva.test_levantamiento import pagar_todo
+from tests.conftest import screenshot, wait_for
+from tests.factories import PASSWORD, ROLE, EmpleadorFactory, JuicioCoactivoFactory, staff
+from tests.tramites.conftest import CEDULA, RUC_EMPLEADOR
 from tests.tramites.test_browser import _adjuntar, _llenar_datos
 from tramites.models import Solicitud
 
@@ -28,10 +31,26 @@ def _accion(page, numero: str, accion: str) -> None:  # type: ignore[no-untyped-
     page.wait_for_load_state()
 
 
-def test_coactiva_attends_a_levantamiento_from_filing_to_the_verifiable_result(page) -> None:  # type: ignore[no-untyped-def]
+def test_coactiva_attends_a_levantamiento_from_filing_to_the_verifiable_result(journey) -> None:  # type: ignore[no-untyped-def]
     from playwright.sync_api import expect
 
+    page = journey
     staff(ROLE.ANALISTA_CARTERA, "17-coactiva", username="analista.coactiva")
+    # The employer's process had measures at a bank, a Registro de la Propiedad and the
+    # ANT; its only título is paid, so the worker already issued the oficios.
+    juicio = JuicioCoactivoFactory(
+        con_medidas=True, n_titulos=1, empleador=EmpleadorFactory(identificacion=RUC_EMPLEADOR)
+    )
+    pagar_todo(juicio.titulos.get())
+    wait_for(
+        lambda: (
+            DocumentoVerificable.objects.filter(tipo="oficio_levantamiento")
+            .exclude(archivo="")
+            .count()
+            == 3
+        ),
+        message="el worker no generó los oficios de levantamiento",
+    )
 
     # The filer files the levantamiento in the Ventanilla Virtual.
     page.goto("/ventanilla/levantamiento-medidas-cautelares/?provincia=17")
@@ -55,6 +74,10 @@ def test_coactiva_attends_a_levantamiento_from_filing_to_the_verifiable_result(p
     page.get_by_role("button", name="Enviar solicitud").click()
     page.wait_for_url("**/ventanilla/recibida/**")
     numero = page.locator("#numero-tramite").inner_text()
+    wait_for(
+        lambda: Solicitud.objects.filter(numero=numero, estado="asignada").exists(),
+        message="el worker no enrutó la solicitud",
+    )
 
     # Staff of Pichincha's coactiva unit log in and take it from their queue.
     page.goto("/admin/login/?next=/admin/tramites/solicitud/")
@@ -139,10 +162,13 @@ def test_coactiva_attends_a_levantamiento_from_filing_to_the_verifiable_result(p
     with subsanar.expect_download() as descarga:
         boton.first.click()
     assert descarga.value.suggested_filename.endswith(".pdf")
+    # The result is coactiva's oficios, one per entity, each verifiable by its code.
     solicitud = Solicitud.objects.get(numero=numero)
-    resultado = solicitud.documentos.get(origen="resultado")
-    verificable = DocumentoVerificable.objects.get(sha256=resultado.sha256)
-    subsanar.goto(f"/verificar/{verificable.codigo}/")
-    assert numero in subsanar.content()
-    screenshot(subsanar, "verificar-resultado")
+    resultados = list(solicitud.documentos.filter(origen="resultado"))
+    assert boton.count() == len(resultados) == 3
+    oficio = DocumentoVerificable.objects.get(sha256=resultados[0].sha256)
+    assert oficio.tipo == "oficio_levantamiento"
+    subsanar.goto(f"/verificar/{oficio.codigo}/")
+    assert juicio.numero in subsanar.content() and "auténtico" in subsanar.content().lower()
+    screenshot(subsanar, "verificar-oficio")
     filer.close()
