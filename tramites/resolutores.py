@@ -19,9 +19,7 @@ from typing import Any, Protocol
 
 
 class Resolutor(Protocol):
-    def __call__(
-        self, *, solicitud: Any, aprobada: bool, motivo: str, por: Any
-    ) -> Sequence[Any]:
+    def __call__(self, *, solicitud: Any, aprobada: bool, motivo: str, por: Any) -> Sequence[Any]:
         """Runs inside the resolution's transaction. Returns the DocumentoVerificable
         rows (with their PDF attached) to hand to the filer, or an empty sequence to
         fall back to the generic resolution letter. Raises ValidationError with a
