@@ -224,7 +224,7 @@ def test_a_missed_installment_breaks_the_agreement_once(
 def test_paid_installments_keep_it_current_and_reminders_respect_preferences(
     client: Client, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
-    acuerdo, glosa = _vigente(client, django_capture_on_commit_callbacks)
+    acuerdo, _glosa = _vigente(client, django_capture_on_commit_callbacks)
     primera = acuerdo.cuotas.order_by("numero").first()
     pagos = acuerdos.cuota_pagar(cuota=primera, fecha=timezone.localdate(), referencia="C1")
     assert sum(p.monto for p in pagos) == primera.valor

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def _impugnar(client: Client, glosa: Glosa, capture, **cambios):  # type: ignore[no-untyped-def]
     datos = {
-        "fundamentos": "La sucursal no tuvo trabajadores en ese periodo; adjunto el aviso de salida.",
+        "fundamentos": "La sucursal no tuvo trabajadores en ese periodo; adjunto el aviso.",
         "sustento": archivos.subido("aviso-salida.pdf", archivos.pdf_bytes(), "application/pdf"),
         **cambios,
     }
