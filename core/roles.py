@@ -81,6 +81,11 @@ _CARTERA_LECTURA = [
         "titulohistorial",
         "pago",
         "tasainteresmora",
+        # employer portal (cartera/migrations/0006_roles_portal.py)
+        "acuerdopago",
+        "cuotaacuerdo",
+        "acuerdohistorial",
+        "certificadocumplimiento",
     )
 ]
 _CARTERA_GESTION = [
@@ -171,6 +176,21 @@ def sync_role_permissions(
             permission = Permission.objects.filter(
                 content_type__app_label=app_label, codename=codename
             ).first()
+            if permission is None and _modelo_posterior(apps, app_label, codename):
+                continue  # its model comes in a later migration, whose own sync grants it
             if permission is None:
                 raise LookupError(f"Permiso inexistente en ROLE_PERMISSIONS: {perm}")
             group.permissions.add(permission)
+
+
+def _modelo_posterior(apps: Any, app_label: str, codename: str) -> bool:
+    """Whether `codename` is a default permission of a model the migration state does
+    not have yet (an earlier migration syncing roles on a fresh database)."""
+    accion, _, modelo = codename.partition("_")
+    if accion not in {"add", "change", "delete", "view"} or not modelo:
+        return False
+    try:
+        apps.get_model(app_label, modelo)
+    except LookupError:
+        return True
+    return False

@@ -280,3 +280,23 @@ def test_purga_de_mora_needs_its_guarantee_and_evidence(
         "Pruebas de la fuerza mayor",
         "Propuesta de garantía",
     }
+
+
+def test_back_office_sees_agreements_of_its_province_read_only(
+    client: Client, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    acuerdo, _glosa = _vigente(client, django_capture_on_commit_callbacks)
+    propio = Client()
+    propio.force_login(staff(ROLE.ANALISTA_CARTERA, "17-cartera", username="analista-17-b"))
+    url = f"/admin/cartera/acuerdopago/{acuerdo.pk}/change/"
+    response = propio.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Vigente" in html and 'name="estado"' not in html  # state is not editable
+    ajeno = Client()
+    ajeno.force_login(staff(ROLE.ANALISTA_CARTERA, "09-cartera"))
+    assert ajeno.get(url).status_code in (302, 404)
+    assert (
+        acuerdo.empleador.razon_social
+        not in ajeno.get("/admin/cartera/acuerdopago/").content.decode()
+    )
