@@ -1027,14 +1027,14 @@ class TasaInteresMoraAdmin(admin.ModelAdmin):
 class CuotaInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = CuotaAcuerdo
     fields = ["numero", "vence_el", "capital", "interes", "valor", "saldo", "pagada_el"]
-    readonly_fields = fields
+    readonly_fields = ["numero", "vence_el", "capital", "interes", "valor", "saldo", "pagada_el"]
     extra = 0
 
 
 class AcuerdoHistorialInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = AcuerdoHistorial
     fields = ["en", "de", "a", "por", "motivo"]
-    readonly_fields = fields
+    readonly_fields = ["en", "de", "a", "por", "motivo"]
     extra = 0
 
 
