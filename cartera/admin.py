@@ -21,6 +21,10 @@ from django.utils.html import format_html, format_html_join
 
 from cartera import interes, selectors, services
 from cartera.models import (
+    AcuerdoHistorial,
+    AcuerdoPago,
+    CertificadoCumplimiento,
+    CuotaAcuerdo,
     Empleador,
     Glosa,
     GlosaHistorial,
@@ -1013,3 +1017,50 @@ class TasaInteresMoraAdmin(admin.ModelAdmin):
             detalle={"mes": obj.mes.isoformat(), "tasa_anual": str(obj.tasa_anual)},
             request=request,
         )
+
+
+# --- Employer portal: payment agreements and certificates (read-only) ---------------------
+# Agreements are requested by employers and decided through their Ventanilla request
+# (cartera.portal resolution hooks); the admin shows them, never edits their state.
+
+
+class CuotaInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = CuotaAcuerdo
+    fields = ["numero", "vence_el", "capital", "interes", "valor", "saldo", "pagada_el"]
+    readonly_fields = ["numero", "vence_el", "capital", "interes", "valor", "saldo", "pagada_el"]
+    extra = 0
+
+
+class AcuerdoHistorialInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = AcuerdoHistorial
+    fields = ["en", "de", "a", "por", "motivo"]
+    readonly_fields = ["en", "de", "a", "por", "motivo"]
+    extra = 0
+
+
+@admin.register(AcuerdoPago)
+class AcuerdoPagoAdmin(AlcanceCarteraMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    alcance_provincia = "empleador__provincia"
+    list_display = ["__str__", "empleador", "estado", "monto", "meses", "aprueba", "creado_en"]
+    list_filter = ["tipo", "estado", "aprueba"]
+    search_fields = ["^empleador__identificacion", "empleador__razon_social", "=solicitud__numero"]
+    list_select_related = ["empleador", "solicitud"]
+    raw_id_fields = ["empleador", "solicitud", "glosas", "titulos"]
+    inlines = [CuotaInline, AcuerdoHistorialInline]
+
+    def get_list_filter(self, request: HttpRequest) -> Any:
+        return ["tipo", "estado", "aprueba"]
+
+
+@admin.register(CertificadoCumplimiento)
+class CertificadoCumplimientoAdmin(AlcanceCarteraMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    alcance_provincia = "empleador__provincia"
+    list_display = ["documento", "empleador", "estado", "emitido_en", "vigente_hasta"]
+    list_filter = ["estado"]
+    search_fields = ["^empleador__identificacion", "=documento__codigo"]
+    list_select_related = ["empleador", "documento"]
+    date_hierarchy = "emitido_en"
+    show_full_result_count = False
+
+    def get_list_filter(self, request: HttpRequest) -> Any:
+        return ["estado"]

@@ -224,6 +224,7 @@ def seed(ctx: DemoContext) -> None:
     creados += _flush(batch)
     ctx.stdout.write(f"  {creados + len(cuentas)} empleadores con sus sucursales.")
     obligaciones(ctx)
+    portal(ctx)
 
 
 def _flush(batch: list[Empleador]) -> int:
@@ -547,3 +548,46 @@ def _muestras(*, n: int, hoy: dt.date, excluir: list[int]) -> None:
             fecha=hoy,
             canal=Pago.Canal.VENTANILLA_BANCARIA,
         )
+
+
+# --- Employer portal: what the demo employers see at /empleador/ ------------------------
+
+
+def portal(ctx: DemoContext) -> None:
+    """Comercial Andina authorizes its accountant (who may file a levantamiento) and has
+    a certificate; Exportadora del Guayas has an approved 12-month APP over its notified
+    glosas, so it is "en trámite de pago" for them."""
+    from cartera import acuerdos, certificados
+    from cartera import portal as servicios_portal
+    from tramites.models import Tramite
+    from tramites.services import autorizacion_otorgar
+
+    demo = list(ctx.data.get("empleadores_demo", []))
+    if not demo:
+        return
+    andina = demo[0]
+    autorizacion_otorgar(
+        empleador=andina,
+        cedula=generar_cedula(17, 777123),
+        nombre="Carlos Andrés Contador Ruiz",
+        email="contador@correo.demo",
+        tramites=list(
+            Tramite.objects.filter(
+                slug__in=["levantamiento-medidas-cautelares", "impugnacion-de-glosa"]
+            )
+        ),
+        vigente_hasta=timezone.localdate() + dt.timedelta(days=180),
+    )
+    certificados.certificado_emitir(empleador=andina)
+    if len(demo) > 1:
+        guayas = demo[1]
+        glosas = list(Glosa.objects.filter(empleador=guayas, estado=Glosa.Estado.NOTIFICADA))
+        if glosas:
+            acuerdo = servicios_portal.acuerdo_solicitar(
+                empleador=guayas, tipo="app", glosas=glosas, titulos=[], meses=12
+            )
+            acuerdos.acuerdo_aprobar(acuerdo=acuerdo)
+    ctx.stdout.write(
+        "  Portal del empleador: autorización a terceros (cédula "
+        f"{generar_cedula(17, 777123)}), certificado y acuerdo de pagos parciales."
+    )

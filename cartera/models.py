@@ -812,3 +812,190 @@ class TasaInteresMora(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mes:%m/%Y}: {self.tasa_anual} % anual"
+
+
+# --- Employer portal: payment agreements, certificates, notice preferences ----------------
+
+
+class AcuerdoPago(models.Model):
+    """A payment facility requested from the employer portal after a glosa is notified
+    (seed 002; DOMAIN.md §3): an *acuerdo de pagos parciales* (APP, for glosas or títulos
+    before the sorteo) or a *convenio de purga de mora* (proven fuerza mayor, with a
+    guarantee). Both share the lifecycle and the installments, so they are one model
+    with a `tipo`; the rules that differ (terms, guarantee, installments missed before
+    it breaks) are parameters. State changes only through
+    cartera.acuerdos.acuerdo_transicion."""
+
+    class Tipo(models.TextChoices):
+        APP = "app", _("Acuerdo de pagos parciales")
+        PURGA_MORA = "purga_mora", _("Convenio de purga de mora")
+
+    class Estado(models.TextChoices):
+        SOLICITADO = "solicitado", _("Solicitado")
+        VIGENTE = "vigente", _("Vigente")
+        CUMPLIDO = "cumplido", _("Cumplido")
+        INCUMPLIDO = "incumplido", _("Incumplido")
+        NEGADO = "negado", _("Negado")
+
+    class Aprueba(models.TextChoices):
+        JEFE_UNIDAD = "jefe_unidad", _("Responsable de la Unidad de Gestión de Cartera")
+        DIRECTOR_PROVINCIAL = "director_provincial", _("Director Provincial")
+
+    empleador = models.ForeignKey(Empleador, on_delete=models.PROTECT, related_name="acuerdos")
+    tipo = models.CharField(_("tipo"), max_length=12, choices=Tipo.choices)
+    estado = models.CharField(
+        _("estado"), max_length=12, choices=Estado.choices, default=Estado.SOLICITADO
+    )
+    solicitud = models.OneToOneField(
+        "tramites.Solicitud",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="acuerdo_pago",
+    )
+    glosas = models.ManyToManyField(Glosa, blank=True, related_name="acuerdos")
+    titulos = models.ManyToManyField(TituloCredito, blank=True, related_name="acuerdos")
+    monto = _dinero(_("deuda a financiar"))
+    cuota_inicial = _dinero(_("cuota inicial"))
+    meses = models.PositiveSmallIntegerField(_("plazo (meses)"))
+    tasa_anual = models.DecimalField(_("tasa anual (%)"), max_digits=7, decimal_places=4)
+    aprueba = models.CharField(
+        _("aprueba"),
+        max_length=20,
+        choices=Aprueba.choices,
+        help_text=_("Según el monto en SBU y el tipo de persona (umbrales vigentes)."),
+    )
+    monto_en_sbu = models.DecimalField(_("monto en SBU"), max_digits=10, decimal_places=2)
+    fuerza_mayor = models.TextField(_("causa de fuerza mayor"), blank=True)
+    garantia_tipo = models.CharField(_("tipo de garantía"), max_length=120, blank=True)
+    garantia_valor = _dinero(_("valor de la garantía"))
+    creado_en = models.DateTimeField(_("solicitado en"), default=timezone.now)
+    vigente_desde = models.DateField(_("vigente desde"), null=True, blank=True)
+    terminado_en = models.DateTimeField(_("terminado en"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-creado_en", "-id"]
+        verbose_name = _("acuerdo de pago")
+        verbose_name_plural = _("acuerdos de pago")
+        indexes = [models.Index(fields=["estado", "empleador"], name="acuerdo_estado_empleador")]
+        constraints = [
+            models.CheckConstraint(condition=Q(monto__gt=0), name="acuerdo_monto_positivo"),
+            models.CheckConstraint(
+                condition=Q(cuota_inicial__gte=0, cuota_inicial__lt=F("monto")),
+                name="acuerdo_cuota_inicial_menor_al_monto",
+            ),
+            models.CheckConstraint(condition=Q(meses__gte=1), name="acuerdo_meses_positivo"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_tipo_display()} N.º {self.pk}"
+
+
+class CuotaAcuerdo(models.Model):
+    """One installment of the amortization table (cuota 0 is the cuota inicial)."""
+
+    acuerdo = models.ForeignKey(AcuerdoPago, on_delete=models.CASCADE, related_name="cuotas")
+    numero = models.PositiveSmallIntegerField(_("cuota N.º"))
+    vence_el = models.DateField(_("vence el"))
+    capital = _dinero(_("capital"))
+    interes = _dinero(_("interés"))
+    valor = _dinero(_("valor de la cuota"))
+    saldo = _dinero(_("saldo después de la cuota"))
+    pagada_el = models.DateField(_("pagada el"), null=True, blank=True)
+    aviso_previo_en = models.DateTimeField(null=True, blank=True)
+    aviso_vencida_en = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["acuerdo_id", "numero"]
+        verbose_name = _("cuota")
+        verbose_name_plural = _("cuotas")
+        indexes = [
+            models.Index(
+                fields=["vence_el"], condition=Q(pagada_el__isnull=True), name="cuota_impaga_vence"
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["acuerdo", "numero"], name="cuota_unica"),
+            models.CheckConstraint(
+                condition=Q(valor=F("capital") + F("interes")), name="cuota_valor_es_suma"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Cuota {self.numero} de {self.acuerdo}"
+
+
+class AcuerdoHistorial(AppendOnlyModel):
+    """Every state change of a payment agreement."""
+
+    acuerdo = models.ForeignKey(AcuerdoPago, on_delete=models.PROTECT, related_name="historial")
+    de = models.CharField(_("de"), max_length=12, choices=AcuerdoPago.Estado.choices)
+    a = models.CharField(_("a"), max_length=12, choices=AcuerdoPago.Estado.choices)
+    en = models.DateTimeField(_("fecha"), default=timezone.now)
+    por = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    motivo = models.CharField(_("motivo"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["en", "id"]
+        verbose_name = _("cambio de estado del acuerdo")
+        verbose_name_plural = _("historial de acuerdos")
+
+    def __str__(self) -> str:
+        return f"{self.get_de_display()} → {self.get_a_display()}"
+
+
+class CertificadoCumplimiento(models.Model):
+    """A certificado de cumplimiento de obligaciones patronales (DOMAIN.md §5): the
+    employer's state on the day it was issued, valid CERTIFICADO_VIGENCIA_DIAS days,
+    verifiable at /verificar/<codigo>/ through its DocumentoVerificable."""
+
+    class Estado(models.TextChoices):
+        AL_DIA = "al_dia", _("Al día en sus obligaciones patronales")
+        EN_MORA = "en_mora", _("En mora")
+        EN_TRAMITE_DE_PAGO = "en_tramite_de_pago", _("En trámite de pago (acuerdo vigente)")
+
+    empleador = models.ForeignKey(Empleador, on_delete=models.PROTECT, related_name="certificados")
+    documento = models.OneToOneField(
+        "core.DocumentoVerificable", on_delete=models.PROTECT, related_name="certificado"
+    )
+    estado = models.CharField(_("estado certificado"), max_length=20, choices=Estado.choices)
+    emitido_en = models.DateTimeField(_("emitido en"), default=timezone.now)
+    vigente_hasta = models.DateField(_("vigente hasta"))
+
+    class Meta:
+        ordering = ["-emitido_en"]
+        verbose_name = _("certificado de cumplimiento")
+        verbose_name_plural = _("certificados de cumplimiento")
+
+    def __str__(self) -> str:
+        return f"Certificado {self.documento.codigo}"
+
+
+class PreferenciasAviso(models.Model):
+    """Which optional e-mails the employer wants. Legal notices (glosas notified, a
+    request that needs documents, a resolution) are always sent."""
+
+    empleador = models.OneToOneField(
+        Empleador, on_delete=models.CASCADE, related_name="preferencias_aviso"
+    )
+    cuota_por_vencer = models.BooleanField(_("cuota de un acuerdo por vencer"), default=True)
+    cuota_vencida = models.BooleanField(_("cuota de un acuerdo vencida"), default=True)
+    acuerdo_incumplido = models.BooleanField(_("acuerdo de pago incumplido"), default=True)
+    certificado_emitido = models.BooleanField(
+        _("se emitió un certificado de cumplimiento"), default=True
+    )
+    actualizado_en = models.DateTimeField(_("actualizado en"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("preferencias de aviso")
+        verbose_name_plural = _("preferencias de aviso")
+
+    def __str__(self) -> str:
+        return f"Preferencias de {self.empleador}"

@@ -403,3 +403,112 @@ def _limites_mes(mes: dt.date) -> tuple[dt.datetime, dt.datetime]:
     desde = dt.datetime.combine(mes, dt.time.min, tzinfo=zona)
     hasta = dt.datetime.combine(add_plazo(mes, months=1), dt.time.min, tzinfo=zona)
     return desde, hasta
+
+
+# --- Employer portal ------------------------------------------------------------------------
+
+
+def estado_cumplimiento(*, empleador: Empleador, en: dt.date | None = None) -> str:
+    """The employer's standing for the certificado de cumplimiento (DOMAIN.md §3, §5):
+    EN_MORA when anything is past due outside an agreement in force; EN_TRAMITE_DE_PAGO
+    when all that is past due is covered by an agreement in force (glosas EN ACUERDO DE
+    PAGO, títulos EN CONVENIO); AL_DIA otherwise. A glosa under impugnación still counts
+    as mora: the challenge suspends the título, not the debt."""
+    from cartera.models import AcuerdoPago, CertificadoCumplimiento
+
+    en = en or timezone.localdate()
+    cubiertos = {Glosa.Estado.EN_ACUERDO_PAGO, TituloCredito.Estado.EN_CONVENIO}
+    mora_planillas = Planilla.objects.filter(
+        empleador=empleador, estado=Planilla.Estado.PENDIENTE, mora_desde__lte=en
+    ).exists()
+    mora_glosas = (
+        Glosa.objects.filter(empleador=empleador, estado__in=Glosa.ABIERTOS, mora_desde__lte=en)
+        .exclude(estado__in=cubiertos)
+        .exists()
+    )
+    mora_titulos = (
+        TituloCredito.objects.filter(empleador=empleador, estado__in=TituloCredito.ABIERTOS)
+        .exclude(estado__in=cubiertos)
+        .exists()
+    )
+    if mora_planillas or mora_glosas or mora_titulos:
+        return CertificadoCumplimiento.Estado.EN_MORA
+    if AcuerdoPago.objects.filter(empleador=empleador, estado=AcuerdoPago.Estado.VIGENTE).exists():
+        return CertificadoCumplimiento.Estado.EN_TRAMITE_DE_PAGO
+    return CertificadoCumplimiento.Estado.AL_DIA
+
+
+@dataclass(frozen=True)
+class FiltroObligaciones:
+    tipo: str = ""  # "", "planilla", "glosa", "titulo"
+    estado: str = ""
+    desde: dt.date | None = None
+    hasta: dt.date | None = None
+
+
+def obligaciones_empleador(
+    *, empleador: Empleador, filtro: FiltroObligaciones, en: dt.date | None = None
+) -> list[dict[str, Any]]:
+    """Every planilla, glosa and título of the employer (newest first), each with what
+    it owes on `en` (capital, interest accrued to that day, fines), narrowed by
+    `filtro`. Three queries."""
+    en = en or timezone.localdate()
+    tasas = interes.tabla_tasas()
+    filas: list[dict[str, Any]] = []
+    fuentes: list[tuple[str, QuerySet[Any], str]] = [
+        (
+            "planilla",
+            Planilla.objects.filter(empleador=empleador).select_related("sucursal"),
+            "periodo",
+        ),
+        ("glosa", Glosa.objects.filter(empleador=empleador).select_related("sucursal"), "periodo"),
+        ("titulo", TituloCredito.objects.filter(empleador=empleador), "fecha_emision"),
+    ]
+    abiertos: dict[str, set[str]] = {
+        "planilla": {Planilla.Estado.PENDIENTE},
+        "glosa": set(Glosa.ABIERTOS),
+        "titulo": set(TituloCredito.ABIERTOS),
+    }
+    etiquetas = {"planilla": "Planilla", "glosa": "Glosa", "titulo": "Título de crédito"}
+    for tipo, qs, fecha in fuentes:
+        if filtro.tipo and filtro.tipo != tipo:
+            continue
+        if filtro.estado:
+            qs = qs.filter(estado=filtro.estado)
+        if filtro.desde:
+            qs = qs.filter(**{f"{fecha}__gte": filtro.desde})
+        if filtro.hasta:
+            qs = qs.filter(**{f"{fecha}__lte": filtro.hasta})
+        for obj in qs:
+            abierto = obj.estado in abiertos[tipo]
+            linea = linea_deuda(tipo, obj, str(obj), en, tasas) if abierto else None
+            filas.append(
+                {
+                    "tipo": tipo,
+                    "tipo_display": etiquetas[tipo],
+                    "id": obj.pk,
+                    "referencia": obj.numero if tipo != "planilla" else f"{obj.pk}",
+                    "periodo": getattr(obj, "periodo", None),
+                    "fecha": getattr(obj, fecha),
+                    "sucursal": obj.sucursal.numero if tipo != "titulo" else "",
+                    "estado": obj.estado,
+                    "estado_display": obj.get_estado_display(),
+                    "vence_en": getattr(obj, "vence_en", None),
+                    "capital": linea.capital if linea else CERO,
+                    "intereses": linea.intereses if linea else CERO,
+                    "multas": (linea.multas + linea.recargos) if linea else CERO,
+                    "total": linea.total if linea else CERO,
+                }
+            )
+    filas.sort(key=lambda f: (f["fecha"] or dt.date.min, f["tipo"], f["id"]), reverse=True)
+    return filas
+
+
+def glosas_notificadas(*, empleador: Empleador) -> QuerySet[Glosa]:
+    """The inbox: the employer's notified glosas, newest notice first, with their
+    notice (read or not)."""
+    return (
+        Glosa.objects.filter(empleador=empleador, notificada_en__isnull=False)
+        .select_related("notificacion", "sucursal")
+        .order_by("-notificada_en", "-id")
+    )

@@ -44,3 +44,12 @@ def notificar_glosas() -> dict[str, int]:
 @shared_task(acks_late=True)
 def emitir_titulos() -> dict[str, int]:
     return _ejecutar(batch.EMITIR_TITULOS)
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
+def revisar_acuerdos() -> dict[str, int]:
+    """Daily: break the payment agreements with missed installments and remind the
+    employers of installments due soon or overdue (idempotent: cartera.acuerdos)."""
+    from cartera.acuerdos import acuerdos_revisar
+
+    return acuerdos_revisar()

@@ -94,6 +94,11 @@ _CARTERA_LECTURA = [
         "titulohistorial",
         "pago",
         "tasainteresmora",
+        # employer portal (cartera/migrations/0006_roles_portal.py)
+        "acuerdopago",
+        "cuotaacuerdo",
+        "acuerdohistorial",
+        "certificadocumplimiento",
     )
 ]
 _CARTERA_GESTION = [

@@ -56,4 +56,10 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "tramites.tasks.solicitudes_escalar",
         "schedule": crontab(minute=0, hour=7, day_of_week="mon-fri"),
     },
+    # Employer portal: payment agreements with missed installments break, reminders of
+    # installments due (cartera.acuerdos.acuerdos_revisar, idempotent).
+    "cartera-revisar-acuerdos": {
+        "task": "cartera.tasks.revisar_acuerdos",
+        "schedule": crontab(minute=30, hour=5),
+    },
 }

@@ -414,6 +414,15 @@ class Solicitud(models.Model):
     )
     enrutamiento_intentos = models.PositiveSmallIntegerField(default=0)
     enrutamiento_error = models.TextField(blank=True)
+    autorizacion = models.ForeignKey(
+        "tramites.AutorizacionTercero",
+        verbose_name=_("autorización a terceros"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="solicitudes",
+        help_text=_("La autorización vigente con la que un tercero presentó la solicitud."),
+    )
 
     # Back office: who works it and its deadline (tramites.plazos). The deadline status
     # is a date comparison in SQL: the service stores every threshold date on the row
@@ -688,3 +697,43 @@ class PlantillaMensaje(models.Model):
         for clave, valor in valores.items():
             texto = texto.replace("{" + clave + "}", valor)
         return texto
+
+
+class AutorizacionTercero(models.Model):
+    """An employer authorizes a named person (cédula) to file trámites on its behalf
+    until a date (DOMAIN.md §2). Generated in the employer portal with a verifiable PDF
+    the third party attaches; revoking it annuls the PDF. The Ventanilla accepts a
+    third party's filing only with one in force (tramites.services)."""
+
+    empleador = models.ForeignKey(
+        "cartera.Empleador", on_delete=models.PROTECT, related_name="autorizaciones"
+    )
+    tercero_identificacion = models.CharField(_("cédula del autorizado"), max_length=10)
+    tercero_nombre = models.CharField(_("nombres y apellidos del autorizado"), max_length=200)
+    tercero_email = models.EmailField(_("correo del autorizado"))
+    tramites = models.ManyToManyField(Tramite, related_name="autorizaciones")
+    vigente_hasta = models.DateField(_("vigente hasta"))
+    creada_en = models.DateTimeField(_("otorgada en"), default=timezone.now)
+    revocada_en = models.DateTimeField(_("revocada en"), null=True, blank=True)
+    documento = models.OneToOneField(
+        DocumentoVerificable,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="autorizacion_tercero",
+    )
+
+    class Meta:
+        ordering = ["-creada_en", "-id"]
+        verbose_name = _("autorización a terceros")
+        verbose_name_plural = _("autorizaciones a terceros")
+        indexes = [
+            models.Index(
+                fields=["tercero_identificacion", "vigente_hasta"],
+                condition=Q(revocada_en__isnull=True),
+                name="autorizacion_vigente",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Autorización a {self.tercero_nombre} ({self.tercero_identificacion})"

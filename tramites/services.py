@@ -26,6 +26,7 @@ from core.models import DocumentoVerificable, Provincia, Unidad
 from core.queue import enqueue_on_commit
 from core.services import (
     documento_verificable_adjuntar_pdf,
+    documento_verificable_anular,
     documento_verificable_emitir,
     sequence_next,
 )
@@ -33,6 +34,7 @@ from core.storage import generated_name, private_storage
 from core.uploads import ValidatedFile
 from tramites import condiciones
 from tramites.models import (
+    AutorizacionTercero,
     DocumentoSolicitud,
     HistorialSolicitud,
     PeriodoSuspension,
@@ -215,6 +217,28 @@ def requisitos_faltantes(
     return errores
 
 
+def autorizacion_vigente(
+    *,
+    empleador_identificacion: str,
+    tercero_identificacion: str,
+    tramite: Tramite,
+    en: dt.date,
+) -> AutorizacionTercero | None:
+    """The employer's authorization in force on `en` for this third party and trámite
+    (DOMAIN.md §2: grantor, grantee, trámites covered, valid until, revoked), if any."""
+    return (
+        AutorizacionTercero.objects.filter(
+            empleador__identificacion=empleador_identificacion,
+            tercero_identificacion=tercero_identificacion,
+            tramites=tramite,
+            vigente_hasta__gte=en,
+            revocada_en__isnull=True,
+        )
+        .order_by("-vigente_hasta", "-id")
+        .first()
+    )
+
+
 def autorizacion_terceros_vigente(
     *,
     empleador_identificacion: str,
@@ -223,12 +247,137 @@ def autorizacion_terceros_vigente(
     en: dt.date,
 ) -> bool:
     """Whether the employer has an authorization in force for this third party and
-    trámite (DOMAIN.md §2: grantor, grantee, trámites covered, valid until, revoked).
+    trámite: the Ventanilla accepts a third party's filing only then."""
+    return (
+        autorizacion_vigente(
+            empleador_identificacion=empleador_identificacion,
+            tercero_identificacion=tercero_identificacion,
+            tramite=tramite,
+            en=en,
+        )
+        is not None
+    )
 
-    Hook for the employer-portal issue, which owns the authorizations. Until that model
-    exists every third-party filing is accepted: the uploaded «Autorización a terceros»
-    document is the proof, checked by the unit that attends the request."""
-    return True
+
+def autorizacion_otorgar(
+    *,
+    empleador: Any,
+    cedula: str,
+    nombre: str,
+    email: str,
+    tramites: Sequence[Tramite],
+    vigente_hasta: dt.date,
+    por: Any = None,
+) -> AutorizacionTercero:
+    """The employer authorizes a person (cédula, validated) to file the chosen trámites
+    on its behalf until a date (seed 002: «Autorización a terceros», generated in the
+    portal). Issues the verifiable PDF the third party attaches, and e-mails it to
+    them."""
+    from core.identificacion import validar_cedula
+
+    errores: dict[str, list[str]] = {}
+    try:
+        cedula = validar_cedula(cedula)
+    except ValidationError as exc:
+        errores["cedula"] = exc.messages
+    if not nombre.strip():
+        errores["nombre"] = ["Ingrese los nombres y apellidos de la persona autorizada."]
+    if not tramites:
+        errores["tramites"] = ["Elija al menos un trámite."]
+    hoy = timezone.localdate()
+    if vigente_hasta is None or vigente_hasta < hoy:
+        errores["vigente_hasta"] = ["La fecha de vigencia no puede ser anterior a hoy."]
+    elif vigente_hasta > calendar.add_plazo(hoy, years=1):
+        errores["vigente_hasta"] = ["La autorización puede durar hasta un año."]
+    if errores:
+        raise ValidationError(errores)
+    with transaction.atomic():
+        autorizacion = AutorizacionTercero.objects.create(
+            empleador=empleador,
+            tercero_identificacion=cedula,
+            tercero_nombre=nombre.strip(),
+            tercero_email=email.strip(),
+            vigente_hasta=vigente_hasta,
+        )
+        autorizacion.tramites.set(tramites)
+        nombres = "; ".join(t.nombre for t in tramites)
+        documento = documento_verificable_emitir(
+            tipo=DocumentoVerificable.Tipo.AUTORIZACION_TERCEROS,
+            titulo="Autorización a terceros",
+            datos_publicos={
+                "Empleador": empleador.razon_social,
+                "RUC / cédula del empleador": empleador.identificacion,
+                "Persona autorizada": f"{autorizacion.tercero_nombre} (cédula {cedula})",
+                "Trámites": nombres,
+                "Vigente hasta": f"{vigente_hasta:%d/%m/%Y}",
+            },
+            vigente_hasta=vigente_hasta,
+        )
+        e = escape
+        pdf = core_pdf.render(
+            titulo="Autorización a terceros",
+            story=[
+                core_pdf.p(
+                    f"<b>{e(empleador.razon_social)}</b> "
+                    f"(RUC/cédula {e(empleador.identificacion)}) "
+                    f"autoriza a <b>{e(autorizacion.tercero_nombre)}</b>, con cédula "
+                    f"<b>{cedula}</b>, a presentar en su nombre ante el Instituto Ecuatoriano de "
+                    "Seguridad Social los trámites indicados, hasta la fecha señalada."
+                ),
+                core_pdf.key_value_table(
+                    [
+                        ("Trámites", e(nombres)),
+                        ("Vigente hasta", f"{vigente_hasta:%d/%m/%Y}"),
+                        ("Otorgada el", f"{timezone.localtime():%d/%m/%Y %H:%M}"),
+                    ]
+                ),
+                core_pdf.p(
+                    "La persona autorizada adjunta este documento a su solicitud y presenta su "
+                    "cédula. El empleador puede revocarla en cualquier momento desde su portal; "
+                    "una autorización revocada aparece como anulada al verificarla.",
+                    "pequeno",
+                ),
+            ],
+            codigo_verificacion=documento.codigo,
+            dependencia="Portal del empleador",
+        )
+        documento_verificable_adjuntar_pdf(documento=documento, pdf=pdf)
+        autorizacion.documento = documento
+        autorizacion.save(update_fields=["documento"])
+        correo_enviar(
+            para=[autorizacion.tercero_email],
+            asunto=f"Autorización de {empleador.razon_social} para trámites en el IESS",
+            plantilla="autorizacion_terceros",
+            contexto={"autorizacion": autorizacion, "empleador": empleador, "tramites": nombres},
+            adjuntos=[
+                {
+                    "nombre": "autorizacion-terceros.pdf",
+                    "ruta": documento.archivo.name,
+                    "tipo": "application/pdf",
+                }
+            ],
+            evento="tramites.autorizacion",
+            obj=autorizacion,
+        )
+    return autorizacion
+
+
+def autorizacion_revocar(
+    *, autorizacion: AutorizacionTercero, por: Any = None
+) -> AutorizacionTercero:
+    """Revoke an authorization: it no longer admits filings and its PDF verifies as
+    annulled."""
+    with transaction.atomic():
+        fila = AutorizacionTercero.objects.select_for_update().get(pk=autorizacion.pk)
+        if fila.revocada_en is not None:
+            return fila
+        fila.revocada_en = timezone.now()
+        fila.save(update_fields=["revocada_en"])
+        if fila.documento is not None:
+            documento_verificable_anular(
+                documento=fila.documento, motivo="Revocada por el empleador.", por=por
+            )
+    return fila
 
 
 # --- Catalogue ---------------------------------------------------------------------------
@@ -307,6 +456,23 @@ def solicitud_presentar(
         raise ValidationError(faltan)
     aplicables = requisitos_aplicables(requisitos, respuestas)
     ahora = timezone.now()
+    autorizacion = None
+    if calidad == Solicitud.Calidad.TERCERO and empleador_identificacion:
+        autorizacion = autorizacion_vigente(
+            empleador_identificacion=empleador_identificacion,
+            tercero_identificacion=solicitante.identificacion,
+            tramite=tramite,
+            en=timezone.localdate(ahora),
+        )
+        if autorizacion is None:
+            raise ValidationError(
+                {
+                    "calidad": [
+                        "No encontramos una autorización a terceros vigente del empleador a su "
+                        "nombre para este trámite."
+                    ]
+                }
+            )
     respuestas_guardadas = dict(respuestas)
     for requisito in aplicables:
         if requisito.forma == Requisito.Forma.DATO and datos.get(requisito.pk):
@@ -356,6 +522,7 @@ def solicitud_presentar(
                 detalle=detalle.strip(),
                 respuestas=respuestas_guardadas,
                 cuenta=cuenta if getattr(cuenta, "is_authenticated", False) else None,
+                autorizacion=autorizacion,
             )
             documentos = []
             for requisito in aplicables:

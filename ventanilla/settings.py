@@ -153,6 +153,7 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HORAS", default=0.5)  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_LOCKOUT_TEMPLATE = "cuenta_bloqueada.html"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 
@@ -256,6 +257,7 @@ CELERY_TASK_ROUTES = {
     "core.tasks.limpieza_*": {"queue": "lotes"},
     "coactiva.tasks.oficio_generar": {"queue": "documentos"},
     "coactiva.tasks.oficios_pendientes_barrer": {"queue": "lotes"},
+    "cartera.tasks.revisar_acuerdos": {"queue": "lotes"},
 }
 CELERY_TIMEZONE = TIME_ZONE
 # A request must never hang on a dead broker: one quick attempt, then the row waits

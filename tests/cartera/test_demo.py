@@ -39,3 +39,14 @@ def test_demo_data_has_obligations_in_every_state() -> None:
         "en_coactiva",
     ]
     assert {t.unidad_coactiva.codigo for t in titulos} == {"17-coactiva"}
+
+
+def test_demo_employers_have_portal_data() -> None:
+    from cartera.models import AcuerdoPago, CertificadoCumplimiento
+    from tramites.models import AutorizacionTercero
+
+    call_command("seed_demo", "--empleadores", "20", "--sin-progreso", stdout=StringIO())
+    andina = Empleador.objects.get(razon_social="Comercial Andina S.A.")
+    assert AutorizacionTercero.objects.filter(empleador=andina, revocada_en__isnull=True).exists()
+    assert CertificadoCumplimiento.objects.filter(empleador=andina, estado="en_mora").exists()
+    assert AcuerdoPago.objects.filter(estado="vigente").exclude(empleador=andina).exists()

@@ -18,7 +18,9 @@ from core.models import Correo, DocumentoVerificable, Secuencia
 from tests import archivos
 from tests.factories import EmpleadorFactory, empleador_user
 from tests.tramites.conftest import (
+    CEDULA,
     LEVANTAMIENTO,
+    RUC_EMPLEADOR,
     SALUD,
     datos_levantamiento,
     requisito,
@@ -155,7 +157,24 @@ def test_a_file_sent_for_a_slot_that_does_not_apply_is_not_stored(
 def test_a_third_party_must_attach_the_authorization(
     client: Client, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from tramites.models import AutorizacionTercero, Tramite
+
     autorizacion = requisito(LEVANTAMIENTO, "Autorización a terceros")
+    response = _enviar(client, django_capture_on_commit_callbacks, calidad="tercero_autorizado")
+    assert response.status_code == 400  # no authorization in force from the employer
+    assert "autorización a terceros vigente" in response.context["form"].errors["calidad"][0]
+
+    empleador = EmpleadorFactory(identificacion=RUC_EMPLEADOR)
+    vigente = AutorizacionTercero.objects.create(
+        empleador=empleador,
+        tercero_identificacion=CEDULA,
+        tercero_nombre="María Fernanda Salazar Pérez",
+        tercero_email="maria@empresa.test",
+        vigente_hasta=dt.date.today() + dt.timedelta(days=30),
+    )
+    vigente.tramites.set([Tramite.objects.get(slug=LEVANTAMIENTO)])
     response = _enviar(client, django_capture_on_commit_callbacks, calidad="tercero_autorizado")
     assert response.status_code == 400
     assert (
@@ -171,6 +190,7 @@ def test_a_third_party_must_attach_the_authorization(
     assert response.status_code == 302
     solicitud = Solicitud.objects.get()
     assert solicitud.calidad == "tercero_autorizado"
+    assert solicitud.autorizacion == vigente
     assert solicitud.documentos.filter(nombre="Autorización a terceros").exists()
 
 

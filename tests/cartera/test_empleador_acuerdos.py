@@ -1,0 +1,302 @@
+"""Acuerdo de pagos parciales and convenio de purga de mora: the amortization table,
+tiers and approval thresholds in force, filing, approval by the resolution hook, "en
+trámite de pago", and the automatic break on a missed installment."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.utils import timezone
+
+from cartera import acuerdos
+from cartera.models import AcuerdoPago, CertificadoCumplimiento, CuotaAcuerdo, Glosa
+from cartera.selectors import deuda_empleador, estado_cumplimiento
+from cartera.tasks import revisar_acuerdos
+from core import parametros
+from core.models import Correo
+from tests import archivos
+from tests.cartera.portal import empleador_con_cuenta, glosa_notificada, ingresar
+from tests.factories import ROLE, staff
+from tramites import resolutores
+from tramites.models import Solicitud
+
+pytestmark = pytest.mark.django_db
+HOY = dt.date(2026, 3, 10)
+
+
+@pytest.mark.parametrize(
+    ("monto", "meses", "tasa", "inicial"),
+    [
+        (Decimal("10000.00"), 12, Decimal("9.33"), Decimal("0")),
+        (Decimal("1234.57"), 7, Decimal("11.5"), Decimal("200.00")),
+        (Decimal("999.99"), 36, Decimal("0"), Decimal("0")),
+        (Decimal("50.01"), 13, Decimal("9.33"), Decimal("0.01")),
+    ],
+)
+def test_amortization_table_adds_up_to_the_cent(
+    monto: Decimal, meses: int, tasa: Decimal, inicial: Decimal
+) -> None:
+    tabla = acuerdos.tabla_amortizacion(
+        monto=monto, meses=meses, tasa_anual=tasa, desde=HOY, cuota_inicial=inicial
+    )
+    assert sum(f.capital for f in tabla) == monto
+    assert all(f.valor == f.capital + f.interes for f in tabla)
+    assert all(f.valor == f.valor.quantize(Decimal("0.01")) for f in tabla)
+    assert tabla[-1].saldo == 0
+    mensuales = [f for f in tabla if f.numero > 0]
+    assert len(mensuales) == meses
+    assert len({f.valor for f in mensuales[:-1]}) <= 1  # equal installments…
+    assert abs(mensuales[-1].valor - mensuales[0].valor) < Decimal("0.10")  # …last absorbs cents
+    assert mensuales[0].vence_el == dt.date(2026, 4, 10)
+    assert (tabla[0].numero == 0) == (inicial > 0)
+
+
+def test_known_french_installment() -> None:
+    tabla = acuerdos.tabla_amortizacion(
+        monto=Decimal("12000"), meses=12, tasa_anual=Decimal("12"), desde=HOY
+    )
+    assert tabla[0].valor == Decimal("1066.19") and tabla[0].interes == Decimal("120.00")
+    assert sum(f.interes for f in tabla) == Decimal("794.23")  # last cuota: 1066.14
+
+
+def test_tiers_in_force_and_approval_thresholds_by_sbu() -> None:
+    assert acuerdos.plazo_validar(tipo="app", meses=12, en=HOY) == []
+    assert acuerdos.plazo_validar(tipo="app", meses=36, en=HOY) == []
+    assert "13 a 36" in acuerdos.plazo_validar(tipo="app", meses=37, en=HOY)[0]
+    assert acuerdos.app_tramite_slug(12) == "acuerdo-pagos-parciales-12-meses"
+    assert acuerdos.app_tramite_slug(13) == "acuerdo-pagos-parciales-13-36-meses"
+    assert acuerdos.plazo_validar(tipo="purga_mora", meses=120, en=HOY) == []
+    assert acuerdos.plazo_validar(tipo="purga_mora", meses=121, en=HOY)
+
+    juridica = empleador_con_cuenta()
+    sbu = parametros.valor("SBU", en=HOY)
+    assert sbu == Decimal("482.00")  # 2026
+    limite = sbu * 25
+    assert acuerdos.aprobacion_requerida(empleador=juridica, monto=limite, en=HOY).aprueba == (
+        AcuerdoPago.Aprueba.JEFE_UNIDAD
+    )
+    assert acuerdos.aprobacion_requerida(
+        empleador=juridica, monto=limite + Decimal("5"), en=HOY
+    ).aprueba == (AcuerdoPago.Aprueba.DIRECTOR_PROVINCIAL)
+    natural = empleador_con_cuenta(tipo_persona="natural")
+    assert acuerdos.aprobacion_requerida(
+        empleador=natural, monto=sbu * 4 + Decimal("5"), en=HOY
+    ).aprueba == (AcuerdoPago.Aprueba.DIRECTOR_PROVINCIAL)
+
+
+def test_simulator_shows_the_table_and_refuses_terms_outside_the_tiers(client: Client) -> None:
+    empleador = empleador_con_cuenta()
+    glosa = glosa_notificada(empleador)
+    ingresar(client, empleador)
+    response = client.get("/empleador/acuerdos/simulador/", {"glosas": glosa.pk, "meses": 12})
+    assert response.status_code == 200
+    tabla = response.context["tabla"]
+    deuda = next(x for x in deuda_empleador(empleador=empleador).lineas if x.id == glosa.pk)
+    assert response.context["monto"] == deuda.total
+    assert len(tabla) == 12 and sum(f.capital for f in tabla) == deuda.total
+    html = response.content.decode()
+    assert 'id="tabla-amortizacion"' in html
+    response = client.get("/empleador/acuerdos/simulador/", {"monto": "5000", "meses": 48})
+    assert response.status_code == 400
+    assert "tramos vigentes" in response.context["form"].errors["meses"][0]
+    assert not Solicitud.objects.exists()
+
+
+def _solicitar(client: Client, glosa: Glosa, capture, meses: int = 12):  # type: ignore[no-untyped-def]
+    with capture(execute=True):
+        return client.post(
+            "/empleador/acuerdos/simulador/",
+            {"glosas": [glosa.pk], "meses": meses, "cuota_inicial": "", "accion": "solicitar"},
+        )
+
+
+@pytest.mark.parametrize(
+    ("meses", "slug"),
+    [(12, "acuerdo-pagos-parciales-12-meses"), (24, "acuerdo-pagos-parciales-13-36-meses")],
+)
+def test_requesting_files_the_trámite_of_its_tier(
+    client: Client, django_capture_on_commit_callbacks, meses: int, slug: str
+) -> None:  # type: ignore[no-untyped-def]
+    empleador = empleador_con_cuenta()
+    glosa = glosa_notificada(empleador)
+    ingresar(client, empleador)
+    response = _solicitar(client, glosa, django_capture_on_commit_callbacks, meses)
+    acuerdo = AcuerdoPago.objects.get()
+    assert response["Location"] == f"/empleador/acuerdos/{acuerdo.pk}/"
+    assert acuerdo.estado == AcuerdoPago.Estado.SOLICITADO and acuerdo.meses == meses
+    assert acuerdo.solicitud.tramite.slug == slug
+    assert acuerdo.solicitud.unidad.codigo == "17-cartera"
+    assert acuerdo.solicitud.respuestas["aprueba"] == "jefe_unidad"
+    assert list(acuerdo.glosas.all()) == [glosa]
+    # Pending: not yet "en trámite de pago", and the glosa is not offered again.
+    assert estado_cumplimiento(empleador=empleador) == CertificadoCumplimiento.Estado.EN_MORA
+    assert (
+        acuerdos.obligaciones_financiables(empleador=empleador, tipo="app")["glosas"].count() == 0
+    )
+
+
+def _vigente(client: Client, capture) -> tuple[AcuerdoPago, Glosa]:  # type: ignore[no-untyped-def]
+    empleador = empleador_con_cuenta()
+    glosa = glosa_notificada(empleador)
+    ingresar(client, empleador)
+    _solicitar(client, glosa, capture)
+    acuerdo = AcuerdoPago.objects.get()
+    resolutor = resolutores.resolutor_de(acuerdo.solicitud.tramite.slug)
+    assert resolutor is not None
+    jefe = staff(ROLE.JEFE_UNIDAD, "17-cartera")
+    resolutor(solicitud=acuerdo.solicitud, aprobada=True, motivo="", por=jefe)
+    acuerdo.refresh_from_db()
+    glosa.refresh_from_db()
+    return acuerdo, glosa
+
+
+def test_approval_creates_the_installments_and_the_employer_is_en_tramite_de_pago(
+    client: Client, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    acuerdo, glosa = _vigente(client, django_capture_on_commit_callbacks)
+    assert acuerdo.estado == AcuerdoPago.Estado.VIGENTE
+    assert acuerdo.cuotas.count() == 12
+    assert sum(c.capital for c in acuerdo.cuotas.all()) == acuerdo.monto
+    assert glosa.estado == Glosa.Estado.EN_ACUERDO_PAGO
+    assert (
+        estado_cumplimiento(empleador=acuerdo.empleador)
+        == CertificadoCumplimiento.Estado.EN_TRAMITE_DE_PAGO
+    )
+    html = client.get(f"/empleador/acuerdos/{acuerdo.pk}/").content.decode()
+    assert "en trámite de pago" in html
+    assert "En trámite de pago" in client.get("/empleador/").content.decode()
+
+
+def test_above_the_threshold_only_the_director_approves(
+    client: Client, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    empleador = empleador_con_cuenta(tipo_persona="natural")
+    glosa = glosa_notificada(empleador)  # ≈ USD 300 + interest, under 4 SBU
+    ingresar(client, empleador)
+    _solicitar(client, glosa, django_capture_on_commit_callbacks)
+    acuerdo = AcuerdoPago.objects.get()
+    assert acuerdo.aprueba == AcuerdoPago.Aprueba.JEFE_UNIDAD
+    AcuerdoPago.objects.filter(pk=acuerdo.pk).update(aprueba="director_provincial")
+    resolutor = resolutores.resolutor_de(acuerdo.solicitud.tramite.slug)
+    with pytest.raises(ValidationError, match="lo aprueba el Director Provincial"):
+        resolutor(
+            solicitud=acuerdo.solicitud,
+            aprobada=True,
+            motivo="",
+            por=staff(ROLE.JEFE_UNIDAD, "17-cartera"),
+        )
+    resolutor(
+        solicitud=acuerdo.solicitud,
+        aprobada=True,
+        motivo="",
+        por=staff(ROLE.DIRECTOR_PROVINCIAL, "17-direccion"),
+    )
+    acuerdo.refresh_from_db()
+    assert acuerdo.estado == AcuerdoPago.Estado.VIGENTE
+
+
+def test_a_missed_installment_breaks_the_agreement_once(
+    client: Client, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    acuerdo, glosa = _vigente(client, django_capture_on_commit_callbacks)
+    primera = acuerdo.cuotas.order_by("numero").first()
+    CuotaAcuerdo.objects.filter(pk=primera.pk).update(
+        vence_el=timezone.localdate() - dt.timedelta(days=1)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        resultado = revisar_acuerdos.delay().get()
+    assert resultado["rotos"] == 1  # (its overdue cuota gets the break notice, not another)
+    acuerdo.refresh_from_db()
+    glosa.refresh_from_db()
+    assert acuerdo.estado == AcuerdoPago.Estado.INCUMPLIDO
+    assert glosa.estado == Glosa.Estado.VENCIDA  # the mora is back: next título run
+    assert estado_cumplimiento(empleador=acuerdo.empleador) == "en_mora"
+    assert Correo.objects.filter(evento="cartera.acuerdo_incumplido").count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert revisar_acuerdos.delay().get() == {"rotos": 0, "por_vencer": 0, "vencidas": 0}
+    assert Correo.objects.filter(evento="cartera.acuerdo_incumplido").count() == 1
+
+
+def test_paid_installments_keep_it_current_and_reminders_respect_preferences(
+    client: Client, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    acuerdo, _glosa = _vigente(client, django_capture_on_commit_callbacks)
+    primera = acuerdo.cuotas.order_by("numero").first()
+    pagos = acuerdos.cuota_pagar(cuota=primera, fecha=timezone.localdate(), referencia="C1")
+    assert sum(p.monto for p in pagos) == primera.valor
+    CuotaAcuerdo.objects.filter(pk=primera.pk).update(
+        vence_el=timezone.localdate() - dt.timedelta(days=1)
+    )
+    client.post(
+        "/empleador/preferencias/",
+        {"cuota_vencida": "on", "acuerdo_incumplido": "on", "certificado_emitido": "on"},
+    )  # cuota_por_vencer switched off
+    segunda = acuerdo.cuotas.get(numero=2)
+    CuotaAcuerdo.objects.filter(pk=segunda.pk).update(
+        vence_el=timezone.localdate() + dt.timedelta(days=2)
+    )
+    resultado = acuerdos.acuerdos_revisar()
+    acuerdo.refresh_from_db()
+    assert acuerdo.estado == AcuerdoPago.Estado.VIGENTE and resultado["rotos"] == 0
+    assert resultado["por_vencer"] == 1  # marked as handled…
+    assert not Correo.objects.filter(evento="cartera.cuota_por_vencer").exists()  # …not sent
+
+
+def test_purga_de_mora_needs_its_guarantee_and_evidence(
+    client: Client, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    empleador = empleador_con_cuenta()
+    glosa = glosa_notificada(empleador)
+    ingresar(client, empleador)
+    datos = {
+        "glosas": [glosa.pk],
+        "meses": 60,
+        "fuerza_mayor": "Inundación de la planta en marzo; paralización de tres meses.",
+        "garantia_tipo": "Hipoteca del inmueble 12345",
+        "garantia_valor": "1.00",
+        "pruebas": archivos.subido("pruebas.pdf", archivos.pdf_bytes(), "application/pdf"),
+        "propuesta_garantia": archivos.subido("garantia.pdf", archivos.pdf_bytes()),
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/empleador/acuerdos/purga-de-mora/", datos)
+    assert response.status_code == 400
+    assert "125" in response.context["form"].errors["garantia_valor"][0]
+    datos.update(
+        garantia_valor="100000.00",
+        pruebas=archivos.subido("pruebas.pdf", archivos.pdf_bytes(), "application/pdf"),
+        propuesta_garantia=archivos.subido("garantia.pdf", archivos.pdf_bytes()),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/empleador/acuerdos/purga-de-mora/", datos)
+    assert response.status_code == 302
+    acuerdo = AcuerdoPago.objects.get()
+    assert acuerdo.tipo == "purga_mora" and acuerdo.solicitud.tramite.slug == "convenio-purga-mora"
+    assert set(acuerdo.solicitud.documentos.values_list("nombre", flat=True)) == {
+        "Solicitud de convenio de purga de mora",
+        "Pruebas de la fuerza mayor",
+        "Propuesta de garantía",
+    }
+
+
+def test_back_office_sees_agreements_of_its_province_read_only(
+    client: Client, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    acuerdo, _glosa = _vigente(client, django_capture_on_commit_callbacks)
+    propio = Client()
+    propio.force_login(staff(ROLE.ANALISTA_CARTERA, "17-cartera", username="analista-17-b"))
+    url = f"/admin/cartera/acuerdopago/{acuerdo.pk}/change/"
+    response = propio.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Vigente" in html and 'name="estado"' not in html  # state is not editable
+    ajeno = Client()
+    ajeno.force_login(staff(ROLE.ANALISTA_CARTERA, "09-cartera"))
+    assert ajeno.get(url).status_code in (302, 404)
+    assert (
+        acuerdo.empleador.razon_social
+        not in ajeno.get("/admin/cartera/acuerdopago/").content.decode()
+    )
