@@ -34,6 +34,8 @@ SESION = "sesión que presentó"  # only the browser session that filed the requ
 CREDENCIALES = "credenciales de consulta"  # número + identificación given in this session
 STAFF = "funcionario"  # staff only, data narrowed to their scope
 STAFF_OBJETO = "funcionario del alcance del objeto"  # staff of the object's unit/province
+EMPLEADOR = "empleador"  # a logged-in employer, shown only its own data
+EMPLEADOR_OBJETO = "empleador dueño del objeto"  # only the employer the object belongs to
 
 URL_POLICIES: dict[str, str] = {
     "core:home": PUBLIC,
@@ -62,6 +64,26 @@ URL_POLICIES: dict[str, str] = {
     "cartera:reporte_cambios": STAFF,
     "coactiva:reportes": STAFF,
     "coactiva:expediente": STAFF_OBJETO,
+    "cartera:ingresar": PUBLIC,
+    "cartera:salir": PUBLIC,
+    "cartera:clave_olvidada": PUBLIC,
+    "cartera:clave_enviada": PUBLIC,
+    "cartera:clave_nueva": PUBLIC,  # needs the e-mailed token
+    "cartera:clave_lista": PUBLIC,
+    "cartera:certificado": PUBLIC,  # issues the public certificate; rate-limited
+    "cartera:certificado_pdf": SESION,
+    "cartera:obligaciones": EMPLEADOR,
+    "cartera:glosas": EMPLEADOR,
+    "cartera:acuerdos": EMPLEADOR,
+    "cartera:simulador": EMPLEADOR,
+    "cartera:purga_mora": EMPLEADOR,
+    "cartera:autorizaciones": EMPLEADOR,
+    "cartera:preferencias": EMPLEADOR,
+    "cartera:glosa": EMPLEADOR_OBJETO,
+    "cartera:impugnar": EMPLEADOR_OBJETO,
+    "cartera:acuerdo": EMPLEADOR_OBJETO,
+    "cartera:autorizacion_pdf": EMPLEADOR_OBJETO,
+    "cartera:autorizacion_revocar": EMPLEADOR_OBJETO,
 }
 
 # How each admin model is narrowed for provincial staff: the lookup path from the row
@@ -97,6 +119,8 @@ ADMIN_SCOPE: dict[str, str] = {
     "cartera.pago": "empleador__provincia",
     "cartera.notificacionglosa": "empleador__provincia",
     "cartera.tasainteresmora": REFERENCIA,
+    "cartera.acuerdopago": "empleador__provincia",
+    "cartera.certificadocumplimiento": "empleador__provincia",
     "coactiva.juiciocoactivo": "unidad__provincia",
     "coactiva.medidacautelar": "juicio__unidad__provincia",
     "coactiva.levantamiento": "juicio__unidad__provincia",
@@ -162,7 +186,31 @@ def demo() -> dict[str, Any]:
     TituloCredito.objects.filter(pk=libre.pk).update(
         estado="emitido", unidad_coactiva=Unidad.objects.get(codigo="17-coactiva")
     )
-    return {"documento_17": documento, "juicio_17": juicio}
+    # Objects of the demo employer Comercial Andina, which has an account.
+    from cartera.models import AcuerdoPago, Empleador, Glosa
+    from tramites.models import AutorizacionTercero
+
+    andina = Empleador.objects.get(razon_social="Comercial Andina S.A.")
+    otro = Empleador.objects.filter(cuenta__isnull=False).exclude(pk=andina.pk).first()
+    assert otro is not None and andina.cuenta is not None
+    glosa = Glosa.objects.filter(empleador=andina, estado="notificada").first()
+    acuerdo = AcuerdoPago.objects.filter(empleador__cuenta__isnull=False).first()
+    autorizacion = AutorizacionTercero.objects.filter(empleador=andina).first()
+    assert glosa and acuerdo and autorizacion, "the demo employers need glosa, APP, authorization"
+    dueno_acuerdo = acuerdo.empleador.cuenta.username  # type: ignore[union-attr]
+    otro_del_acuerdo = andina.cuenta.username if dueno_acuerdo != andina.cuenta.username else None
+    return {
+        "documento_17": documento,
+        "juicio_17": juicio,
+        "glosa": glosa,
+        "acuerdo": acuerdo,
+        "autorizacion": autorizacion,
+        "dueno": andina.cuenta.username,
+        "otro_empleador": otro.cuenta.username,  # type: ignore[union-attr]
+        # (owner, another employer) of the objects not Comercial Andina's
+        "cartera:acuerdo": (dueno_acuerdo, otro_del_acuerdo or otro.cuenta.username),  # type: ignore[union-attr]
+        "codigo_certificado": "AAAAA-AAAAA-AAAAA-AAAAA-A",
+    }
 
 
 def _client(username: str | None) -> Client:
@@ -183,6 +231,13 @@ KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "tramites:documento_staff": lambda d: {"documento_id": d["documento_17"].pk},
     "coactiva:expediente": lambda d: {"pk": d["juicio_17"].pk},
     "tramites:expediente": lambda d: {"solicitud_id": d["documento_17"].solicitud_id},
+    "cartera:clave_nueva": lambda d: {"uidb64": "MQ", "token": "x-y"},
+    "cartera:certificado_pdf": lambda d: {"codigo": "AAAAA-AAAAA-AAAAA-AAAAA-A"},
+    "cartera:glosa": lambda d: {"pk": d["glosa"].pk},
+    "cartera:impugnar": lambda d: {"pk": d["glosa"].pk},
+    "cartera:acuerdo": lambda d: {"pk": d["acuerdo"].pk},
+    "cartera:autorizacion_pdf": lambda d: {"pk": d["autorizacion"].pk},
+    "cartera:autorizacion_revocar": lambda d: {"pk": d["autorizacion"].pk},
 }
 
 
@@ -196,7 +251,8 @@ def _is_refusal(response: Any) -> bool:
     """No page: a 403/404, or a redirect to a login page."""
     if response.status_code in (403, 404):
         return True
-    return response.status_code == 302 and "login" in response.headers.get("Location", "")
+    location = response.headers.get("Location", "")
+    return response.status_code == 302 and ("login" in location or "/ingresar/" in location)
 
 
 def test_every_url_has_a_policy() -> None:
@@ -215,24 +271,45 @@ def test_every_admin_model_has_a_scope() -> None:
 def test_private_urls_refuse_anonymous_users_employers_and_other_provinces(
     demo: dict[str, Any],
 ) -> None:
-    empleador = User.objects.filter(tipo=User.Tipo.EMPLEADOR).first()
-    assert empleador is not None
-    outsiders: list[str | None] = [None, empleador.username, *PROVINCIAL_STAFF_09]
+    empleador = demo["otro_empleador"]
+    outsiders: dict[str, list[str | None]] = {
+        SESION: [None, empleador, *PROVINCIAL_STAFF_09],
+        CREDENCIALES: [None, empleador, *PROVINCIAL_STAFF_09],
+        STAFF: [None, empleador],  # staff pages are narrowed to the viewer: checked below
+        STAFF_OBJETO: [None, empleador, *PROVINCIAL_STAFF_09],
+        EMPLEADOR: [None, *PROVINCIAL_STAFF_09, *PROVINCIAL_STAFF_17],
+        EMPLEADOR_OBJETO: [None, empleador, "jefe.coactiva.17", "analista.cartera.17"],
+    }
     probed = 0
     for name, policy in URL_POLICIES.items():
         if policy == PUBLIC:
             continue
         url = _url(name, demo)
-        for who in outsiders:
-            if policy == STAFF and who in PROVINCIAL_STAFF_09:
-                continue  # staff pages narrowed to the viewer's scope: checked below
+        quienes = list(outsiders[policy])
+        if name in demo:  # an object of another owner: its outsider is someone else
+            quienes = [demo[name][1] if w == empleador else w for w in quienes]
+        for who in quienes:
             client = _client(who)
             response = client.get(url)
-            if response.status_code == 405:  # a POST-only download
+            if response.status_code == 405:  # a POST-only action or download
                 response = client.post(url)
             assert _is_refusal(response), f"{who or 'anonymous'} opened {url} ({policy})"
             probed += 1
-    assert probed > 10
+    assert probed > 60
+    # The refused POST changed nothing.
+    demo["autorizacion"].refresh_from_db()
+    assert demo["autorizacion"].revocada_en is None
+
+
+def test_employer_pages_open_for_their_owner(demo: dict[str, Any]) -> None:
+    """The other side of the employer probes: the owner opens each page."""
+    for name, policy in URL_POLICIES.items():
+        if policy not in (EMPLEADOR, EMPLEADOR_OBJETO):
+            continue
+        url = _url(name, demo)
+        dueno = demo[name][0] if name in demo else demo["dueno"]
+        response = _client(dueno).get(url)
+        assert response.status_code in (200, 405), f"{url} should open for its owner"
 
 
 def test_staff_pages_answer_their_own_staff(demo: dict[str, Any]) -> None:
@@ -285,22 +362,27 @@ def test_admin_pages_of_pichincha_objects_refuse_guayas_staff(demo: dict[str, An
         scope = ADMIN_SCOPE[model._meta.label_lower]
         if scope in (REFERENCIA, NACIONAL):
             continue
-        # Rows the admin lists at all (some lists hold only rows in certain states).
+        # Rows the admin lists at all (some lists hold only rows in certain states), of
+        # Pichincha, or of Guayas where the demo has none in Pichincha.
         listed = model_admin.get_queryset(nacional)
         rows: list[Model] = list(listed.filter(**{f"{scope}_id": "17"})[:2])
-        assert rows, f"the demo has no {model._meta.label} of Pichincha to probe"
+        own, others = pichincha, guayas
+        if not rows:
+            rows = list(listed.filter(**{f"{scope}_id": "09"})[:2])
+            own, others = guayas, pichincha
+        assert rows, f"the demo has no {model._meta.label} in Pichincha or Guayas to probe"
         opened_by_own = False
         for row in rows:
             url = reverse(
                 f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[row.pk]
             )
-            for client in guayas:
+            for client in others:
                 response = client.get(url)
-                assert response.status_code in (302, 403, 404), f"Guayas staff opened {url}"
+                assert response.status_code in (302, 403, 404), f"other province opened {url}"
                 if response.status_code == 302:
                     assert "/change/" not in response.headers["Location"]
-            opened_by_own = opened_by_own or any(c.get(url).status_code == 200 for c in pichincha)
-        assert opened_by_own, f"no Pichincha staff member can open {model._meta.label}"
+            opened_by_own = opened_by_own or any(c.get(url).status_code == 200 for c in own)
+        assert opened_by_own, f"no staff member of the province can open {model._meta.label}"
         checked.append(model._meta.label)
     assert len(checked) >= 8, checked
 

@@ -125,3 +125,10 @@ def test_client_address_comes_only_from_the_proxy_header_and_junk_never_errors(
     assert client_ip(RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", **extra)) == expected
     code = new_verification_code()
     assert client.get(f"/verificar/{code}/", **{"HTTP_X_REAL_IP": "basura"}).status_code == 404
+
+
+def test_opening_a_form_only_action_by_link_explains_in_spanish(client: Client) -> None:
+    response = client.get("/empleador/salir/")
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    assert "Esta acción se realiza desde su formulario" in response.content.decode()
+    assert int(response["Content-Length"]) == len(response.content)
