@@ -174,6 +174,8 @@ def _etapas(
         if paso is None:
             continue
         etapa, dias = paso
+        if dias < 0:
+            dias = _dias_para_vencer_hoy(juicio, etapa, hoy)
         if etapa == Etapa.ARCHIVADO:
             services.juicio_transicion(
                 juicio=juicio,
@@ -203,7 +205,7 @@ def _etapas(
 # running, ending today or past.
 PLAN: list[tuple[str, int] | None] = [
     (Etapa.REQUERIMIENTO, 2),
-    (Etapa.CITACION, 1),
+    (Etapa.CITACION, -1),  # its término ends today
     (Etapa.MEDIDAS, 6),
     None,
     (Etapa.REQUERIMIENTO, 20),
@@ -213,3 +215,13 @@ PLAN: list[tuple[str, int] | None] = [
     (Etapa.REQUERIMIENTO, 14),
     None,
 ]
+
+
+def _dias_para_vencer_hoy(juicio: JuicioCoactivo, etapa: str, hoy: dt.date) -> int:
+    """Days ago a stage must have started for its término to end today (on a
+    non-business day there is none: then it simply started yesterday)."""
+    for dias in range(1, 30):
+        desde = hoy - dt.timedelta(days=dias)
+        if services.termino_etapa(juicio=juicio, etapa=etapa, desde=desde) == hoy:
+            return dias
+    return 1
