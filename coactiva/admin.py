@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from cartera.admin import accion_con_formulario
+from cartera.admin import HistorialInline, accion_con_formulario
 from coactiva import selectors, services
 from coactiva.models import (
     Actuacion,
@@ -496,10 +496,9 @@ class SecretarioAbogadoAdmin(ScopedAdminMixin, admin.ModelAdmin):
 # --- Measures and levantamientos --------------------------------------------------------------
 
 
-class MedidaHistorialInline(_InlineLectura):
+class MedidaHistorialInline(HistorialInline):
     model = MedidaHistorial
-    fields = ["en", "de", "a", "por", "motivo"]
-    readonly_fields = tuple(fields)  # type: ignore[arg-type]
+    verbose_name_plural = "historial de estados"
 
 
 @admin.register(MedidaCautelar)

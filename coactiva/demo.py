@@ -4,8 +4,8 @@ in every stage (some términos due today or overdue), measures, and two stories:
 
 * Comercial Andina (the demo employer login): a process with three títulos, two paid,
   one still owed, and three measures in force: the levantamiento journey starts here.
-* A Pichincha employer whose process was paid in full: measures lifted, oficios issued
-  and verifiable at /verificar/<código>/.
+* Exportadora del Guayas (the other employer login): a process paid in full, its
+  measures lifted, its oficios issued and verifiable at /verificar/<código>/.
 
 Every change goes through coactiva.services, as in production."""
 
@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from cartera import interes
 from cartera import services as cartera_services
-from cartera.models import Empleador, Pago, TituloCredito
+from cartera.models import Pago, TituloCredito
 from cartera.selectors import linea_deuda
 from coactiva import services
 from coactiva.models import JuicioCoactivo, Levantamiento, SecretarioAbogado
@@ -59,6 +59,22 @@ MEDIDAS_ANDINA = [
 ]
 
 
+MEDIDAS_EXPORTADORA = [
+    {
+        "tipo": "retencion_fondos",
+        "entidad_tipo": "institucion_financiera",
+        "entidad_nombre": "Banco Guayaquil S.A.",
+        "cuenta": "0012345678",
+    },
+    {
+        "tipo": "prohibicion_vehiculo",
+        "entidad_tipo": "ant",
+        "entidad_nombre": "Agencia Nacional de Tránsito",
+        "placa": "GSB-0912",
+    },
+]
+
+
 def _hace(dias: int) -> dt.datetime:
     return timezone.now() - dt.timedelta(days=dias)
 
@@ -93,38 +109,62 @@ def _medidas(juicio: JuicioCoactivo, medidas: list[dict[str, Any]], por: Any) ->
         services.medida_registrar_vigencia(medida=medida, por=por, at=_hace(8))
 
 
-def seed(ctx: DemoContext) -> None:
+def _secretarios(
+    ctx: DemoContext, unidades: dict[str, Unidad], *, solo: set[str] | None = None
+) -> None:
+    """Create the lawyers (only the logins in `solo` when given); idempotent."""
     staff = ctx.data.get("staff", {})
-    unidades = {u.codigo: u for u in Unidad.objects.filter(tipo=Unidad.Tipo.COACTIVA)}
     for codigo, usuario, nombre, vinculo in SECRETARIOS:
+        if solo is not None and usuario not in solo:
+            continue
         cuenta = staff.get(usuario) if usuario else None
         SecretarioAbogado.objects.get_or_create(
             unidad=unidades[codigo],
             nombre=nombre,
-            defaults={
-                "vinculo": vinculo,
-                "usuario": cuenta,
-                "email": cuenta.email if cuenta else "",
-            },
+            defaults={"vinculo": vinculo, "usuario": cuenta, "email": getattr(cuenta, "email", "")},
         )
 
+
+def seed(ctx: DemoContext) -> None:
+    staff = ctx.data.get("staff", {})
+    unidades = {u.codigo: u for u in Unidad.objects.filter(tipo=Unidad.Tipo.COACTIVA)}
     hoy = timezone.localdate()
     tasas = interes.tabla_tasas()
-    andina = Empleador.objects.filter(razon_social="Comercial Andina S.A.").first()
-    titulos_andina = list(ctx.data.get("titulos_demo", []))
-    for codigo in ("17-coactiva", "09-coactiva"):
+    cuentas = list(ctx.data.get("empleadores_demo", []))
+    andina = cuentas[0] if cuentas else None
+    exportadora = cuentas[1] if len(cuentas) > 1 else None
+    historias = {"17-coactiva": andina, "09-coactiva": exportadora}
+
+    # The two stories' processes go to the lawyers with a demo login (secretario.17 and
+    # secretario.09): their sorteo runs while they are the units' only lawyers; the
+    # others join before the bulk sorteo (which the load balancing then evens out).
+    _secretarios(ctx, unidades, solo={"secretario.17", "secretario.09"})
+    for codigo, protagonista in historias.items():
+        unidad = unidades[codigo]
+        suyos = services.titulos_por_sortear(unidad=unidad).filter(
+            empleador=protagonista, estado=TituloCredito.Estado.EMITIDO
+        )
+        if protagonista is not None and suyos.exists():
+            services.sorteo_realizar(
+                unidad=unidad,
+                por=staff.get(f"jefe.coactiva.{codigo[:2]}"),
+                titulos=list(suyos.values_list("pk", flat=True)),
+                semilla=f"demo-{protagonista.pk}",
+                at=_hace(80),
+            )
+    _secretarios(ctx, unidades)
+    for codigo in historias:
         unidad = unidades[codigo]
         jefe = staff.get(f"jefe.coactiva.{codigo[:2]}")
         pendientes = list(
             services.titulos_por_sortear(unidad=unidad)
-            .exclude(empleador=andina)
+            .filter(estado=TituloCredito.Estado.EMITIDO)  # cartera's own samples stay
+            .exclude(empleador__in=cuentas)
             .order_by("id")
             .values_list("pk", flat=True)
         )
         # Half stay in the inbox, for a sorteo run live from the admin.
         elegidos = pendientes[: max(8, len(pendientes) // 2)]
-        if codigo == "17-coactiva":
-            elegidos += [t.pk for t in titulos_andina]
         if not elegidos:
             continue
         registro = services.sorteo_realizar(
@@ -132,13 +172,12 @@ def seed(ctx: DemoContext) -> None:
         )
         juicios = list(
             JuicioCoactivo.objects.filter(sorteo=registro)
-            .exclude(empleador=andina)
             .select_related("empleador")
             .order_by("id")
         )
-        _etapas(juicios, por=jefe, hoy=hoy, tasas=tasas, pagado=codigo == "17-coactiva")
+        _etapas(juicios, por=jefe, hoy=hoy)
 
-    if andina is not None and titulos_andina:
+    if andina is not None:
         juicio = JuicioCoactivo.objects.filter(empleador=andina).first()
         if juicio is not None:
             abogado = juicio.secretario.usuario
@@ -146,34 +185,32 @@ def seed(ctx: DemoContext) -> None:
             _medidas(juicio, MEDIDAS_ANDINA, abogado)
             for titulo in juicio.titulos.order_by("secuencial")[:2]:
                 _pagar(titulo, hoy, tasas)
+    if exportadora is not None:
+        juicio = JuicioCoactivo.objects.filter(empleador=exportadora).first()
+        if juicio is not None:
+            abogado = juicio.secretario.usuario
+            juicio = _llevar(juicio, Etapa.MEDIDAS, dias_atras=30, por=abogado)
+            _medidas(juicio, MEDIDAS_EXPORTADORA, abogado)
+            for titulo in juicio.titulos.all():
+                _pagar(titulo, hoy, tasas)
+            # The task would render them after commit; the demo shows them at once.
+            for levantamiento in juicio.levantamientos.all():
+                services.levantamiento_oficio_generar(levantamiento_id=levantamiento.pk)
     ctx.stdout.write(
         f"  {JuicioCoactivo.objects.count()} juicios coactivos, "
         f"{Levantamiento.objects.count()} levantamientos."
     )
 
 
-def _etapas(
-    juicios: list[JuicioCoactivo],
-    *,
-    por: Any,
-    hoy: dt.date,
-    tasas: interes.TablaTasas,
-    pagado: bool,
-) -> None:
-    """Spread the unit's processes over the stages (PLAN) and, in Pichincha, pay one in
-    full after ordering measures: its oficios are issued."""
-    if pagado and juicios:
-        juicio = _llevar(juicios.pop(0), Etapa.MEDIDAS, dias_atras=30, por=por)
-        _medidas(juicio, MEDIDAS_ANDINA[::2], por)
-        for titulo in juicio.titulos.all():
-            _pagar(titulo, hoy, tasas)
-        for levantamiento in juicio.levantamientos.all():
-            services.levantamiento_oficio_generar(levantamiento_id=levantamiento.pk)
+def _etapas(juicios: list[JuicioCoactivo], *, por: Any, hoy: dt.date) -> None:
+    """Spread the unit's processes over the stages (PLAN)."""
     for i, juicio in enumerate(juicios):
         paso = PLAN[i % len(PLAN)]
         if paso is None:
             continue
         etapa, dias = paso
+        if dias < 0:
+            dias = _dias_para_vencer_hoy(juicio, etapa, hoy)
         if etapa == Etapa.ARCHIVADO:
             services.juicio_transicion(
                 juicio=juicio,
@@ -203,9 +240,9 @@ def _etapas(
 # running, ending today or past.
 PLAN: list[tuple[str, int] | None] = [
     (Etapa.REQUERIMIENTO, 2),
-    (Etapa.CITACION, 1),
-    (Etapa.MEDIDAS, 6),
     None,
+    (Etapa.CITACION, -1),  # its término ends today
+    (Etapa.MEDIDAS, 6),
     (Etapa.REQUERIMIENTO, 20),
     (Etapa.CITACION, 9),
     (Etapa.EMBARGO, 5),
@@ -213,3 +250,13 @@ PLAN: list[tuple[str, int] | None] = [
     (Etapa.REQUERIMIENTO, 14),
     None,
 ]
+
+
+def _dias_para_vencer_hoy(juicio: JuicioCoactivo, etapa: str, hoy: dt.date) -> int:
+    """Days ago a stage must have started for its término to end today (on a
+    non-business day there is none: then it simply started yesterday)."""
+    for dias in range(1, 30):
+        desde = hoy - dt.timedelta(days=dias)
+        if services.termino_etapa(juicio=juicio, etapa=etapa, desde=desde) == hoy:
+            return dias
+    return 1

@@ -8,7 +8,8 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.html import escape
 from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4
@@ -21,21 +22,8 @@ from core.templatetags.portal import dolares
 
 
 def _fecha(valor: Any) -> str:
-    meses = [
-        "enero",
-        "febrero",
-        "marzo",
-        "abril",
-        "mayo",
-        "junio",
-        "julio",
-        "agosto",
-        "septiembre",
-        "octubre",
-        "noviembre",
-        "diciembre",
-    ]
-    return f"{valor.day} de {meses[valor.month - 1]} de {valor.year}"
+    with translation.override("es"):
+        return date_format(valor, r"j \d\e F \d\e Y")
 
 
 def oficio_levantamiento(

@@ -148,6 +148,11 @@ def juicio_transicion(
                 f"El {fila} está en la etapa «{Etapa(fila.etapa).label}» y no puede pasar a "
                 f"«{Etapa(a).label}»."
             )
+        if a in (Etapa.CANCELADO, Etapa.ANULADO) and _pendientes(fila):
+            raise TransicionInvalida(
+                f"El {fila} tiene títulos de crédito pendientes; se cierra como "
+                f"«{Etapa(a).label}» solo cuando todos están cancelados o anulados."
+            )
         de = fila.etapa
         hoy = timezone.localdate(momento)
         fila.etapa = a

@@ -86,6 +86,16 @@ def test_advancing_the_stage_records_its_termino_and_staff_see_it_due(client: Cl
         },
     )
     assert "no puede pasar a «Remate»" in respuesta.content.decode()
+    respuesta = client.post(
+        "/admin/coactiva/juiciocoactivo/",
+        {
+            "action": "avanzar",
+            "_selected_action": [juicio.pk],
+            "aplicar": "1",
+            "etapa": "cancelado",
+        },
+    )
+    assert "tiene títulos de crédito pendientes" in respuesta.content.decode()
     # The término ran out: the list says so and the filter finds it.
     JuicioCoactivo.objects.filter(pk=juicio.pk).update(vence_en=hoy - dt.timedelta(days=1))
     client.force_login(jefe)

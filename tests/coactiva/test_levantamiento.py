@@ -19,7 +19,7 @@ from cartera.selectors import linea_deuda
 from coactiva import selectors, services
 from coactiva.models import JuicioCoactivo, Levantamiento, MedidaCautelar
 from core.models import Correo, DocumentoVerificable
-from tests.factories import JuicioCoactivoFactory
+from tests.factories import EmpleadorFactory, JuicioCoactivoFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -192,3 +192,34 @@ def test_the_oficio_task_is_idempotent(django_capture_on_commit_callbacks) -> No
     assert oficio_generar.apply(args=[lev.pk]).get() is True
     lev.refresh_from_db()
     assert lev.oficio.sha256 == sha and juicio.actuaciones.count() == actuaciones
+
+
+def test_a_ventanilla_request_approved_through_the_registered_resolutor(
+    client: Client, django_capture_on_commit_callbacks
+) -> None:
+    from tests.tramites.conftest import LEVANTAMIENTO, RUC_EMPLEADOR, datos_levantamiento
+    from tramites.models import Solicitud
+    from tramites.resolutores import resolutor_de
+
+    empleador = EmpleadorFactory(identificacion=RUC_EMPLEADOR)
+    juicio = JuicioCoactivoFactory(empleador=empleador, con_medidas=True, n_titulos=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        respuesta = client.post(f"/ventanilla/{LEVANTAMIENTO}/", datos_levantamiento())
+    assert respuesta.status_code == 302
+    solicitud = Solicitud.objects.get()
+    resolutor = resolutor_de(LEVANTAMIENTO)
+    assert resolutor is not None
+    with pytest.raises(services.CoactivaError, match="adeuda"):
+        resolutor(solicitud=solicitud, aprobada=True, motivo="", por=None)
+    # Paid with the interest of the day: the approval returns one oficio per entity.
+    titulo = juicio.titulos.get()
+    linea = linea_deuda("titulo", titulo, "", timezone.localdate(), interes.tabla_tasas())
+    with django_capture_on_commit_callbacks(execute=True):
+        cartera_services.pago_registrar(
+            obligacion=titulo,
+            monto=linea.total,
+            fecha=timezone.localdate(),
+            canal=Pago.Canal.COACTIVA,
+        )
+    oficios = resolutor(solicitud=solicitud, aprobada=True, motivo="", por=None)
+    assert len(oficios) == 3 and all(o.archivo for o in oficios)
