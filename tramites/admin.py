@@ -550,6 +550,26 @@ class SolicitudAdmin(ScopedAdminMixin, admin.ModelAdmin):
             False,
         )
 
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> Any:
+        # Nothing on the page is edited: it changes through the queue's actions only.
+        contexto = {
+            **(extra_context or {}),
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+            "show_delete": False,
+        }
+        return super().change_view(request, object_id, form_url, contexto)
+
+    def save_model(self, request: HttpRequest, obj: Solicitud, form: Any, change: bool) -> None:
+        """Never saved from its form (every change goes through tramites.services)."""
+
     def _get_obj_does_not_exist_redirect(
         self, request: HttpRequest, opts: Any, object_id: str
     ) -> Any:

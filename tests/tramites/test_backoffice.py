@@ -434,6 +434,11 @@ def test_approval_issues_a_verifiable_letter_the_filer_downloads_on_consulta(
     # And the change form has no editable state.
     cambio = client.get(f"{ADMIN}{solicitud.pk}/change/").content.decode()
     assert 'name="estado"' not in cambio and 'name="asignado_a"' not in cambio
+    assert 'name="_save"' not in cambio
+    # A forged POST of the change form changes nothing.
+    client.post(f"{ADMIN}{solicitud.pk}/change/", {"estado": "asignada", "_save": "1"})
+    solicitud.refresh_from_db()
+    assert solicitud.estado == E.ATENDIDA
 
 
 def test_rejection_needs_a_reason_and_says_it(analista: Any) -> None:
