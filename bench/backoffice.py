@@ -66,7 +66,7 @@ def main() -> None:
     print(f"Base de datos {args.base}: migrando…", flush=True)
     call_command("migrate", verbosity=0)
     usuarios = _usuarios()
-    resultados: dict[int, dict[tuple[str, str], tuple[int, float]]] = {}
+    resultados: dict[int, dict[tuple[str, str], tuple[int, float, float]]] = {}
     for n in (args.pequeno, args.grande):
         t0 = time.perf_counter()
         _cargar(n, usuarios)
@@ -189,7 +189,9 @@ def _cargar(n: int, usuarios: dict[str, object]) -> None:
         cursor.execute("ANALYZE tramites_solicitud")
 
 
-def _medir(usuarios: dict[str, object], veces: int) -> dict[tuple[str, str], tuple[int, float]]:
+def _medir(
+    usuarios: dict[str, object], veces: int
+) -> dict[tuple[str, str], tuple[int, float, float]]:
     from django.db import connection, reset_queries
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -209,33 +211,40 @@ def _medir(usuarios: dict[str, object], veces: int) -> dict[tuple[str, str], tup
                 t0 = time.perf_counter()
                 client.get("/admin/tramites/solicitud/", params)
                 tiempos.append(time.perf_counter() - t0)
-            salida[(quien, nombre)] = (len(ctx.captured_queries), statistics.median(tiempos))
+            sql_ms = sum(float(q["time"]) for q in ctx.captured_queries) * 1000
+            salida[(quien, nombre)] = (
+                len(ctx.captured_queries),
+                statistics.median(tiempos),
+                sql_ms,
+            )
             if os.environ.get("BENCH_SQL"):
                 lenta = max(ctx.captured_queries, key=lambda q: float(q["time"]))
                 print(f"    más lenta ({lenta['time']} s): {lenta['sql'][:1500]}")
             print(
                 f"  {quien:32} {nombre:15} {len(ctx.captured_queries):3d} consultas "
-                f"{statistics.median(tiempos) * 1000:7.1f} ms",
+                f"{statistics.median(tiempos) * 1000:7.1f} ms (SQL {sql_ms:6.1f} ms)",
                 flush=True,
             )
     return salida
 
 
 def _informe(
-    resultados: dict[int, dict[tuple[str, str], tuple[int, float]]], pequeno: int, grande: int
+    resultados: dict[int, dict[tuple[str, str], tuple[int, float, float]]],
+    pequeno: int,
+    grande: int,
 ) -> None:
-    print(f"\nPágina de la cola: consultas y mediana de tiempo, {pequeno:,} vs {grande:,}")
+    print(f"\nPágina de la cola: consultas, mediana de tiempo y SQL, {pequeno:,} vs {grande:,}")
     print(
-        f"{'usuario':32} {'página':15} {'consultas':>10} {'ms ' + str(pequeno):>10} "
-        f"{'ms ' + str(grande):>12} {'razón':>6}"
+        f"{'usuario':32} {'página':15} {'consultas':>10} {'ms':>8} {'ms':>8} {'razón':>6}"
+        f" {'SQL ms':>8} {'SQL ms':>8}"
     )
     razones = []
-    for clave, (q1, t1) in resultados[pequeno].items():
-        q2, t2 = resultados[grande][clave]
+    for clave, (q1, t1, s1) in resultados[pequeno].items():
+        q2, t2, s2 = resultados[grande][clave]
         razones.append(t2 / t1)
         print(
-            f"{clave[0]:32} {clave[1]:15} {q1:>4} → {q2:<4} {t1 * 1000:10.1f} {t2 * 1000:12.1f} "
-            f"{t2 / t1:6.2f}"
+            f"{clave[0]:32} {clave[1]:15} {q1:>4} → {q2:<4} {t1 * 1000:8.1f} {t2 * 1000:8.1f} "
+            f"{t2 / t1:6.2f} {s1:8.1f} {s2:8.1f}"
         )
     print(
         f"\nRazón de tiempos (grande/pequeño): mediana {statistics.median(razones):.2f}, "

@@ -550,6 +550,54 @@ class SolicitudAdmin(ScopedAdminMixin, admin.ModelAdmin):
             False,
         )
 
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> Any:
+        # Nothing on the page is edited: it changes through the queue's actions only.
+        contexto = {
+            **(extra_context or {}),
+            "acciones_disponibles": self._acciones_para(request, object_id),
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+            "show_delete": False,
+        }
+        return super().change_view(request, object_id, form_url, contexto)
+
+    def _acciones_para(self, request: HttpRequest, object_id: str) -> list[tuple[str, str]]:
+        """The queue's actions that apply to this request now, as buttons on its page
+        (each posts the action for this one request, like the queue does)."""
+        fila = (
+            self.get_queryset(request)
+            .filter(pk=object_id)
+            .values("estado", "asignado_a_id")
+            .first()
+            if str(object_id).isdigit()
+            else None
+        )
+        if fila is None or not self.has_change_permission(request):
+            return []
+        estado = fila["estado"]
+        acciones = []
+        if estado in services.ASIGNABLES and fila["asignado_a_id"] != request.user.pk:
+            acciones.append(("tomar", "Tomar"))
+        if estado in services.ASIGNABLES and self.has_asignar_permission(request):
+            acciones.append(("asignar", "Asignar…"))
+        if services.Estado.OBSERVADA in services.TRANSICIONES[estado]:
+            acciones.append(("pedir_documentos", "Pedir documentos…"))
+        if services.Estado.ATENDIDA in services.TRANSICIONES[estado]:
+            acciones += [("aprobar", "Aprobar…"), ("negar", "Negar…")]
+        if estado == services.Estado.OBSERVADA:
+            acciones.append(("archivar_abandono", "Archivar por abandono"))
+        return acciones
+
+    def save_model(self, request: HttpRequest, obj: Solicitud, form: Any, change: bool) -> None:
+        """Never saved from its form (every change goes through tramites.services)."""
+
     def _get_obj_does_not_exist_redirect(
         self, request: HttpRequest, opts: Any, object_id: str
     ) -> Any:

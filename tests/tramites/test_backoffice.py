@@ -222,10 +222,14 @@ def test_guayas_staff_get_403_or_404_on_every_pichincha_url(jefe: Any) -> None:
         _accion(client, "tomar", solicitud)
         solicitud.refresh_from_db()
         assert solicitud.asignado_a is None and solicitud.estado == E.ASIGNADA
-    # The unit's own head sees it all.
+    # The unit's own head sees it all, with the actions that apply as buttons.
     propia = _cliente(jefe)
     for url in urls:
         assert propia.get(url).status_code == 200, url
+    pagina = propia.get(urls[0]).content.decode()
+    for etiqueta in ("Tomar", "Asignar…", "Pedir documentos…", "Aprobar…", "Negar…"):
+        assert f">{etiqueta}</button>" in pagina, etiqueta
+    assert "Archivar por abandono</button>" not in pagina
     # An employer or anonymous visitor gets nothing of the back office.
     assert Client().get(urls[2]).status_code in {302, 403, 404}
 
@@ -436,6 +440,11 @@ def test_approval_issues_a_verifiable_letter_the_filer_downloads_on_consulta(
     # And the change form has no editable state.
     cambio = client.get(f"{ADMIN}{solicitud.pk}/change/").content.decode()
     assert 'name="estado"' not in cambio and 'name="asignado_a"' not in cambio
+    assert 'name="_save"' not in cambio
+    # A forged POST of the change form changes nothing.
+    client.post(f"{ADMIN}{solicitud.pk}/change/", {"estado": "asignada", "_save": "1"})
+    solicitud.refresh_from_db()
+    assert solicitud.estado == E.ATENDIDA
 
 
 def test_rejection_needs_a_reason_and_says_it(analista: Any) -> None:
@@ -634,3 +643,13 @@ def test_demo_requests_have_due_dates_and_assignees() -> None:
     assert not observadas.filter(subsanar_hasta__isnull=True).exists()
     assert PeriodoSuspension.objects.filter(hasta__isnull=True).count() == observadas.count()
     assert "jefe.coactiva.17" in salida.getvalue()
+
+
+def test_the_upload_page_is_rate_limited_like_the_status_lookup(client: Client) -> None:
+    codigos = {
+        client.post(
+            "/consulta/subsanar/", {"numero": f"VV-17-2026-{i:06d}", "identificacion": "1710034065"}
+        ).status_code
+        for i in range(31)
+    }
+    assert 429 in codigos

@@ -103,7 +103,7 @@ def test_coactiva_attends_a_levantamiento_from_filing_to_the_verifiable_result(j
     assert visor.locator("img").count() == 1  # the JPEG shown in the browser
     visor.close()
     screenshot(page, "backoffice-solicitud")
-    _accion(page, numero, "pedir_documentos")
+    page.get_by_role("button", name="Pedir documentos…").click()  # on the request's page
     page.locator("select[name=plantilla]").select_option(label="Documento ilegible")
     page.locator("[name=mensaje]").fill(
         "El certificado de hipotecas y gravámenes de {numero} está borroso. Cargue un "
