@@ -58,7 +58,8 @@ def certificado_emitir(*, empleador: Empleador, por: Any = None) -> CertificadoC
         documento = documento_verificable_emitir(
             tipo=DocumentoVerificable.Tipo.CERTIFICADO_CUMPLIMIENTO,
             titulo="Certificado de cumplimiento de obligaciones patronales",
-            datos_publicos=datos,
+            # The verification page shows the issue and expiry dates itself.
+            datos_publicos={k: datos[k] for k in ("Empleador", "RUC / cédula", "Estado")},
             vigente_hasta=vigente_hasta,
         )
         e = escape

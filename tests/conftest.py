@@ -393,6 +393,10 @@ def browser() -> Iterator[object]:
 
     with sync_playwright() as pw:
         instance = pw.chromium.launch(executable_path=services.CHROMIUM, args=CHROMIUM_ARGS)
+        # Starting Playwright switches the context Django's connections live in: hand the
+        # serialized reference data to the new connection objects before the first
+        # browser test's database setup (else a preceding flush is never undone).
+        _restore_serialized_contents()
         yield instance
         instance.close()
 

@@ -309,7 +309,6 @@ def autorizacion_otorgar(
                 "RUC / cédula del empleador": empleador.identificacion,
                 "Persona autorizada": f"{autorizacion.tercero_nombre} (cédula {cedula})",
                 "Trámites": nombres,
-                "Vigente hasta": f"{vigente_hasta:%d/%m/%Y}",
             },
             vigente_hasta=vigente_hasta,
         )
