@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from xml.sax.saxutils import escape
 
 from django.db import transaction
 from django.utils import timezone
@@ -62,7 +61,7 @@ def certificado_emitir(*, empleador: Empleador, por: Any = None) -> CertificadoC
             datos_publicos={k: datos[k] for k in ("Empleador", "RUC / cédula", "Estado")},
             vigente_hasta=vigente_hasta,
         )
-        e = escape
+        e = core_pdf.escape
         story = [
             core_pdf.p(
                 f"El Instituto Ecuatoriano de Seguridad Social certifica que "

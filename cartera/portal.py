@@ -10,7 +10,6 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
-from xml.sax.saxutils import escape
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -179,7 +178,7 @@ def carta_pdf(
 ) -> ValidatedFile:
     """The request letter the portal writes for the employer (its login with the clave
     patronal stands for the handwritten signature of a scanned letter)."""
-    e = escape
+    e = core_pdf.escape
     story = [
         core_pdf.p(
             f"{e(empleador.razon_social)} (RUC/cédula {e(empleador.identificacion)}), por "

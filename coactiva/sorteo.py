@@ -36,7 +36,7 @@ def sortear(*, semilla: str, grupos: Sequence[Grupo], cargas: dict[int, int]) ->
     lawyer drawn at random among those with the lowest load so far."""
     if not cargas:
         raise ValueError("No hay Secretarios-Abogados activos para el sorteo.")
-    rng = random.Random(f"{METODO}:{semilla}")  # noqa: S311 - reproducible draw, not a secret
+    rng = random.Random(f"{METODO}:{semilla}")  # noqa: S311 - reproducible draw  # nosec B311
     carga = dict(sorted(cargas.items()))
     orden = sorted(grupos, key=lambda g: (g.empleador_id, g.titulo_ids))
     rng.shuffle(orden)

@@ -27,7 +27,7 @@ def main() -> int:
         args += ["-r", str(ROOT / lock)]
     for vuln_id in IGNORED:
         args += ["--ignore-vuln", vuln_id]
-    run = subprocess.run(args, capture_output=True, text=True, timeout=600)  # noqa: S603  # nosec B603 - fixed argv, no shell
+    run = subprocess.run(args, capture_output=True, text=True, timeout=600)  # noqa: S603 - fixed argv, no shell  # nosec B603
     try:
         report = json.loads(run.stdout or "{}")
     except json.JSONDecodeError:

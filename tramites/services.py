@@ -11,7 +11,6 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from xml.sax.saxutils import escape  # nosec B406 - escapes text for reportlab markup; parses nothing
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -312,7 +311,7 @@ def autorizacion_otorgar(
             },
             vigente_hasta=vigente_hasta,
         )
-        e = escape
+        e = core_pdf.escape
         pdf = core_pdf.render(
             titulo="Autorización a terceros",
             story=[
@@ -603,7 +602,7 @@ def _acuse_emitir(
             or "ninguno",
         },
     )
-    e = escape
+    e = core_pdf.escape
     filas: list[tuple[str, Any]] = [
         ("Número de trámite", solicitud.numero),
         ("Trámite", e(solicitud.tramite.nombre)),
@@ -1219,7 +1218,7 @@ def _resolucion_emitir(
     fila: Solicitud, *, aprobada: bool, motivo: str, por: Any
 ) -> DocumentoVerificable:
     """The generic resolution letter: decision, reason and verification QR."""
-    e = escape
+    e = core_pdf.escape
     decision = "APROBADA" if aprobada else "NEGADA"
     hoy = timezone.localdate()
     unidad = fila.unidad.nombre if fila.unidad else ""
@@ -1277,7 +1276,7 @@ def expediente_pdf(solicitud: Solicitud) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas as rl_canvas
 
-    e = escape
+    e = core_pdf.escape
     documentos = list(solicitud.documentos.order_by("creado_en", "id"))
     historial = list(solicitud.historial.select_related("actor").order_by("creado_en", "id"))
     story = [
