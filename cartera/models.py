@@ -917,7 +917,10 @@ class CuotaAcuerdo(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["acuerdo", "numero"], name="cuota_unica"),
             models.CheckConstraint(
-                condition=Q(valor=F("capital") + F("interes")), name="cuota_valor_es_suma"
+                # Rounded like the planilla's sum: SQLite (the embedded default) keeps
+                # decimals as floats, where 0.10 + 0.20 is not 0.30.
+                condition=Q(valor=Round(F("capital") + F("interes"), 2)),
+                name="cuota_valor_es_suma",
             ),
         ]
 

@@ -171,6 +171,29 @@ def test_approval_creates_the_installments_and_the_employer_is_en_tramite_de_pag
     assert "En trámite de pago" in client.get("/empleador/").content.decode()
 
 
+def test_an_installment_is_its_capital_plus_interest_to_the_cent(
+    client: Client, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    """Cents that a float cannot hold (0.10 + 0.20) are accepted on every database,
+    SQLite included (the embedded default keeps decimals as floats); a value that is not
+    the sum is refused by the database itself."""
+    from django.db import IntegrityError, transaction
+
+    acuerdo, _ = _vigente(client, django_capture_on_commit_callbacks)
+    base = {"acuerdo": acuerdo, "vence_el": timezone.localdate(), "saldo": Decimal("0")}
+    CuotaAcuerdo.objects.create(
+        numero=90, capital=Decimal("0.10"), interes=Decimal("0.20"), valor=Decimal("0.30"), **base
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CuotaAcuerdo.objects.create(
+            numero=91,
+            capital=Decimal("0.10"),
+            interes=Decimal("0.20"),
+            valor=Decimal("0.31"),
+            **base,
+        )
+
+
 def test_above_the_threshold_only_the_director_approves(
     client: Client, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
