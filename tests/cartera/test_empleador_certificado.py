@@ -110,7 +110,9 @@ def test_unknown_or_invalid_identification_is_told_next_to_the_field(client: Cli
     assert not CertificadoCumplimiento.objects.exists()
 
 
-def test_issuing_is_rate_limited(client: Client, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_issuing_is_rate_limited(  # type: ignore[no-untyped-def]
+    client: Client, django_capture_on_commit_callbacks, ratelimit_clock
+) -> None:
     empleador = EmpleadorFactory()
     codigos = [
         _emitir(client, empleador.identificacion, django_capture_on_commit_callbacks).status_code
