@@ -236,7 +236,8 @@ def validate_upload(file: Any, *, name_for_messages: str) -> ValidatedFile:
     data = b"" if getattr(file, "excede_limite", False) else _read_limited(file, limite)
     if getattr(file, "excede_limite", False) or tamano > limite or len(data) > limite:
         raise ValidationError(
-            f"El archivo {quien} pesa {_tamano(max(tamano, len(data)))}; el máximo permitido "
+            f"El archivo {quien} pesa {_tamano(max(tamano, len(data)), exacto=True)}; el "
+            "máximo permitido "
             f"es {_tamano(limite, exacto=True)}. Escanéelo con menor resolución o en escala "
             "de grises y vuelva a cargarlo.",
             code="tamano",
