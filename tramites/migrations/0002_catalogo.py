@@ -8,7 +8,8 @@ from pathlib import Path
 
 from django.db import migrations
 
-CATALOGO = Path(__file__).resolve().parent.parent / "fixtures" / "catalogo.json"
+# The project's reference fixtures live at the top (the design card's `fixtures/`).
+CATALOGO = Path(__file__).resolve().parents[2] / "fixtures" / "catalogo.json"
 
 CAMPOS_TRAMITE = [
     "slug",
