@@ -109,6 +109,13 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
 else:
     _db["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     _db["CONN_HEALTH_CHECKS"] = True
+    # Server-side parameter binding lets psycopg prepare a statement it has run five times
+    # on a connection, so PostgreSQL plans it once: planning a join on tramites_solicitud
+    # (many indexes) cost ~1 ms, ten times its execution (bench/ventanilla.py). Behind
+    # PgBouncer in transaction mode this needs max_prepared_statements (docs/deploy.md).
+    if env.bool("DATABASE_SERVER_SIDE_BINDING", default=True):
+        # Django turns psycopg's automatic preparation off unless told a threshold.
+        _db.setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 # Each checkout gets its own test database, so two checkouts on one server never collide.
 _db["TEST"] = {
     "NAME": env.str(
@@ -125,6 +132,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (rate limits, parameters, calendar) -----------------------------------------
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://ventanilla")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "core.cache.RedisCache"  # one client per pool
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "core.views.error_429"
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)

@@ -1,0 +1,68 @@
+"""The shared cache on Redis: what one gunicorn worker counts or caches, another sees."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from django.core.cache import caches
+from django.test import override_settings
+
+from tests.services import REDIS_URL
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+def _redis_cache_settings() -> dict[str, dict[str, str]]:
+    return {"default": {"BACKEND": "core.cache.RedisCache", "LOCATION": REDIS_URL}}
+
+
+@pytest.mark.redis
+def test_a_rate_limit_counted_by_one_worker_is_seen_by_another() -> None:
+    from core.cache import RedisCache
+
+    # Two backend instances stand for two worker processes sharing one Redis.
+    uno = RedisCache(REDIS_URL, {})
+    otro = RedisCache(REDIS_URL, {})
+    clave = f"rl:consulta:{uuid.uuid4().hex}"
+    uno.add(clave, 0, timeout=60)
+    for _ in range(3):
+        uno.incr(clave)
+    assert otro.get(clave) == 3
+    otro.incr(clave)
+    assert uno.get(clave) == 4
+    uno.delete(clave)
+    assert otro.get(clave) is None
+
+
+@pytest.mark.redis
+def test_the_cache_keeps_one_redis_client_instead_of_one_per_operation() -> None:
+    with override_settings(CACHES=_redis_cache_settings()):
+        cache = caches["default"]
+        clave = f"consulta:{uuid.uuid4().hex}"
+        cache.set(clave, "<p>Recibida</p>", timeout=60)
+        assert cache.get(clave) == "<p>Recibida</p>"
+        cliente = cache._cache.get_client(write=True)
+        assert cache._cache.get_client(write=True) is cliente
+        cache.delete(clave)
+
+
+def test_a_redis_cache_url_uses_the_pooled_backend() -> None:
+    code = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=BASE_DIR,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "ventanilla.settings",
+            "CACHE_URL": "redis://127.0.0.1:6379/1",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == "core.cache.RedisCache", result.stderr
