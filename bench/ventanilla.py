@@ -257,7 +257,13 @@ def main() -> None:
         procesos.append(redis)
         wait_port(redis_port)
         broker = f"redis://127.0.0.1:{redis_port}/0"
-        web_env = {**env, "CELERY_BROKER_URL": broker, "CELERY_TASK_ALWAYS_EAGER": "0"}
+        # As in production: rate limits and cached pages in Redis, shared by the workers.
+        web_env = {
+            **env,
+            "CELERY_BROKER_URL": broker,
+            "CELERY_TASK_ALWAYS_EAGER": "0",
+            "CACHE_URL": f"redis://127.0.0.1:{redis_port}/1",
+        }
         port = free_port()
         captura = tmp / "captura"
         captura.mkdir()

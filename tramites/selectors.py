@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import hmac
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -205,23 +205,46 @@ _CAMPOS_ESTADO_PUBLICO = (
 )
 
 
+def _consulta_estado(numero: Any) -> QuerySet[Any]:
+    return Solicitud.objects.filter(numero=numero).values_list(*_CAMPOS_ESTADO_PUBLICO)
+
+
+def _consulta_historial(solicitud_id: Any) -> QuerySet[Any]:
+    return (
+        HistorialSolicitud.objects.filter(solicitud_id=solicitud_id, publico=True)
+        .order_by("creado_en", "id")
+        .values_list("creado_en", "estado", "nota_publica")
+    )
+
+
+# The public lookup's queries: the portal's busiest. Compiling one with the ORM cost more
+# than running it (a prepared statement on PostgreSQL), so each is compiled once per
+# process and database vendor, from an example value that becomes its only parameter.
+_CONSULTAS_PUBLICAS: dict[str, tuple[Callable[[Any], QuerySet[Any]], Any]] = {
+    "estado": (_consulta_estado, "VV-00-0000-000000"),
+    "historial": (_consulta_historial, 1),
+}
+
+
 @functools.cache
-def _sql_estado_publico(vendor: str) -> str:
-    """The lookup's SQL, compiled by the ORM once per process and database vendor: the
-    public lookup is the portal's busiest query and compiling it cost as much as
-    running it."""
-    consulta = Solicitud.objects.filter(numero="%s").values_list(*_CAMPOS_ESTADO_PUBLICO)
-    sql, params = consulta.query.sql_with_params()
-    assert list(params) == ["%s"]  # noqa: S101 - the only parameter is the number
+def _sql_compilado(nombre: str, vendor: str) -> str:
+    consulta, ejemplo = _CONSULTAS_PUBLICAS[nombre]
+    sql, params = consulta(ejemplo).query.sql_with_params()
+    assert list(params) == [ejemplo]  # noqa: S101 - the only parameter is the example
     return sql
+
+
+def _filas(nombre: str, valor: Any) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(_sql_compilado(nombre, connection.vendor), [valor])
+        return cursor.fetchall()
 
 
 def estado_publico(*, numero: str, identificacion: str) -> EstadoPublico | None:
     """The public status of the request with these credentials, or None (one query, and
     the identification compared in constant time as in solicitud_por_credenciales)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_sql_estado_publico(connection.vendor), [numero.strip().upper()])
-        fila = cursor.fetchone()
+    filas = _filas("estado", numero.strip().upper())
+    fila = filas[0] if filas else None
     coincide = _coincide(fila[0] if fila else None, identificacion)
     if fila is None or not coincide:
         return None
@@ -249,13 +272,13 @@ class Movimiento:
 def historial_publico(solicitud_id: int) -> list[Movimiento]:
     """The public timeline of a request, oldest first, with the states' labels."""
     etiquetas = dict(Solicitud.Estado.choices)
+    if connection.vendor == "postgresql":
+        filas: Iterable[tuple[Any, ...]] = _filas("historial", solicitud_id)
+    else:  # SQLite hands raw SQL dates back as text: let the ORM convert them
+        filas = _consulta_historial(solicitud_id)
     return [
         Movimiento(creado_en, str(etiquetas.get(estado, estado)), nota)
-        for creado_en, estado, nota in HistorialSolicitud.objects.filter(
-            solicitud_id=solicitud_id, publico=True
-        )
-        .order_by("creado_en", "id")
-        .values_list("creado_en", "estado", "nota_publica")
+        for creado_en, estado, nota in filas
     ]
 
 
