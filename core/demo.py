@@ -26,7 +26,7 @@ class DemoContext:
     empleadores: int
     stdout: OutputWrapper
     progress_enabled: bool = True
-    logins: list[tuple[str, str, str]] = field(default_factory=list)
+    logins: list[tuple[str, str]] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
 
     def progress(
@@ -41,8 +41,17 @@ class DemoContext:
             leave=False,
         )
 
-    def login(self, perfil: str, usuario: str, clave: str = DEMO_PASSWORD) -> None:
-        self.logins.append((perfil, usuario, clave))
+    def login(
+        self,
+        perfil: str,
+        usuario: str,
+        clave: str = DEMO_PASSWORD,
+        *,
+        etiquetas: tuple[str, str] = ("usuario", "clave"),
+    ) -> None:
+        """Record a demo login for the summary; `etiquetas` name the two values where they
+        are not a user name and password (the status lookup's number and identification)."""
+        self.logins.append((perfil, f"{etiquetas[0]}: {usuario}  {etiquetas[1]}: {clave}"))
 
 
 # (username, first, last, unit code, role, profile description)

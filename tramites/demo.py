@@ -322,4 +322,5 @@ def logins(ctx: DemoContext) -> None:
             f"Consulta /consulta/ ({solicitud.empleador_razon_social})",
             solicitud.numero,
             solicitud.solicitante_identificacion,
+            etiquetas=("número", "identificación"),
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 
 import pytest
@@ -144,6 +145,8 @@ def test_seed_demo_creates_logins_for_every_role(django_db_blocker) -> None:  # 
     ]:
         assert f"usuario: {usuario} " in text
     assert "Empleador: Comercial Andina S.A." in text
+    # The status lookup is told as what it is: a number and an identification.
+    assert re.search(r"número: VV-\d{2}-\d{4}-\d{6}  identificación: \d{10,13}", text)
     from cartera.models import Empleador
 
     assert Empleador.objects.count() == 40

@@ -79,6 +79,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.MIGRATE_HEADING("Ingresos de demostración (solo para pruebas locales):")
         )
-        width = max(len(p) for p, _, _ in ctx.logins)
-        for perfil, usuario, clave in ctx.logins:
-            self.stdout.write(f"  {perfil.ljust(width)}  usuario: {usuario}  clave: {clave}")
+        width = max(len(p) for p, _ in ctx.logins)
+        for perfil, credenciales in ctx.logins:
+            self.stdout.write(f"  {perfil.ljust(width)}  {credenciales}")
