@@ -144,6 +144,16 @@ def test_state_changes_of_the_month(supervisor: Client) -> None:
     malo = supervisor.get("/cartera/reportes/cambios/?mes=enero")
     assert malo.status_code == 200 and "Ingrese el mes como AAAA-MM." in malo.content.decode()
     assert Glosa.objects.filter(estado="notificada").count() == 1
+    # Both downloads carry the same rows (the XLSX one used to fail on the state labels).
+    respuesta = supervisor.get("/cartera/reportes/cambios/?formato=xlsx")
+    assert respuesta.status_code == 200
+    hoja = load_workbook(io.BytesIO(respuesta.content)).active
+    filas = list(hoja.iter_rows(values_only=True))
+    assert filas[0] == ("Obligación", "De", "A", "Cantidad")
+    assert ("Planilla", "Pendiente de pago", "Glosada", 1) in filas
+    assert ("Glosa", "Emitida", "Notificada", 1) in filas
+    texto = b"".join(supervisor.get("/cartera/reportes/cambios/?formato=csv").streaming_content)
+    assert "Planilla,Pendiente de pago,Glosada,1" in texto.decode("utf-8-sig")
 
 
 @pytest.mark.parametrize("ruta", REPORTES)
