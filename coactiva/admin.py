@@ -478,6 +478,8 @@ class SecretarioAbogadoAdmin(ScopedAdminMixin, admin.ModelAdmin):
             .annotate(
                 abiertos=Count("juicios", filter=~Q(juicios__etapa__in=JuicioCoactivo.TERMINALES))
             )
+            # Meta.ordering is dropped by the GROUP BY; the autocomplete pages need one.
+            .order_by("unidad_id", "nombre", "pk")
         )
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
