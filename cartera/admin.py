@@ -39,16 +39,17 @@ from cartera.models import (
     TituloGlosa,
     TituloHistorial,
 )
-from core.admin import ReadOnlyAdminMixin
+from core.admin import RawIdEnAlcanceMixin, ReadOnlyAdminMixin
 from core.services import audit_log
 from core.templatetags.portal import dolares
 
 # --- Shared pieces -------------------------------------------------------------------
 
 
-class AlcanceCarteraMixin:
+class AlcanceCarteraMixin(RawIdEnAlcanceMixin):
     """Rows of the staff member's province only (national roles: all). Rows outside
-    the scope are not in the queryset, so their pages answer 404 too."""
+    the scope are not in the queryset, so their pages answer 404 too, and raw-id fields
+    neither label nor accept them."""
 
     alcance_provincia = "provincia"
 

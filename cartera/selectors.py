@@ -376,7 +376,9 @@ def cambios_del_mes(*, user: Any, mes: dt.date, provincia: str | None = None) ->
         if provincia:
             qs = qs.filter(**{f"{ruta}_id": provincia})
         for fila in qs.values("de", "a").annotate(n=Count("id")).order_by("de", "a"):
-            filas.append((etiqueta, estados(fila["de"]).label, estados(fila["a"]).label, fila["n"]))
+            # str(): the labels are lazy translations, which the XLSX writer refuses.
+            de, a = str(estados(fila["de"]).label), str(estados(fila["a"]).label)
+            filas.append((etiqueta, de, a, fila["n"]))
     emisiones: list[tuple[str, QuerySet[Any], str, Any]] = [
         ("Glosa", Glosa.objects.all(), "emitida_en", Glosa.Estado.EMITIDA.label),
         (

@@ -478,6 +478,8 @@ class SecretarioAbogadoAdmin(ScopedAdminMixin, admin.ModelAdmin):
             .annotate(
                 abiertos=Count("juicios", filter=~Q(juicios__etapa__in=JuicioCoactivo.TERMINALES))
             )
+            # Meta.ordering is dropped by the GROUP BY; the autocomplete pages need one.
+            .order_by("unidad_id", "nombre", "pk")
         )
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
@@ -593,18 +595,23 @@ class SorteoRegistroAdmin(ScopedAdminMixin, SoloLecturaMixin, admin.ModelAdmin):
                 actor=request.user,
                 accion="coactiva.sorteo_reproducido",
                 obj=registro,
-                detalle={"coincide": verificacion.coincide},
+                detalle={
+                    "coincide": verificacion.coincide,
+                    "reproducido": verificacion.reproducido,
+                    "aplicado": verificacion.aplicado,
+                },
                 request=request,
             )
             if verificacion.coincide:
                 self.message_user(
                     request,
-                    f"{registro}: reproducido con la semilla registrada, el resultado coincide.",
+                    f"{registro}: reproducido con la semilla registrada, el resultado coincide "
+                    "con el registro y con los procesos abiertos.",
                     messages.SUCCESS,
                 )
             else:
                 self.message_user(
                     request,
-                    f"{registro}: el resultado reproducido NO coincide con el registrado.",
+                    f"{registro}: {selectors.sorteo_discrepancia(verificacion)}",
                     messages.ERROR,
                 )

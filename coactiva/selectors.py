@@ -246,22 +246,61 @@ def vencimientos(user: Any, *, hoy: dt.date | None = None) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class VerificacionSorteo:
-    coincide: bool
-    registrado: list[Any]
-    obtenido: list[Any]
+    registrado: list[Any]  # [empleador, [títulos], secretario] as logged
+    obtenido: list[Any]  # the same, re-drawn from the logged seed and inputs
+    procesos: list[Any]  # the same, read from the processes the sorteo opened
+
+    @property
+    def reproducido(self) -> bool:
+        """The logged seed and inputs give the logged result."""
+        return self.obtenido == self.registrado
+
+    @property
+    def aplicado(self) -> bool:
+        """The processes were opened as logged: same debtors, títulos and lawyers."""
+        return sorted(map(_clave_asignacion, self.procesos)) == sorted(
+            map(_clave_asignacion, self.registrado)
+        )
+
+    @property
+    def coincide(self) -> bool:
+        return self.reproducido and self.aplicado
+
+
+def _clave_asignacion(fila: Sequence[Any]) -> tuple[int, tuple[int, ...], int]:
+    empleador, titulos, secretario = fila
+    return int(empleador), tuple(sorted(int(t) for t in titulos)), int(secretario)
 
 
 def sorteo_reproducir(*, registro: SorteoRegistro) -> VerificacionSorteo:
-    """Re-run a logged sorteo from its seed and inputs and compare with what was
-    recorded (an auditor's check)."""
+    """An auditor's check of a logged sorteo: re-run the draw from its seed and inputs
+    and compare with the logged result, and compare the logged result with the
+    processes the sorteo actually opened (who holds which títulos). A log that agrees
+    with itself but not with the processes is not a reproduced sorteo. Two queries."""
     grupos, cargas = sorteo_mod.entradas_leer(registro.entradas)
     obtenido = sorteo_mod.resultado_serializar(
         sorteo_mod.sortear(semilla=registro.semilla, grupos=grupos, cargas=cargas)
     )
-    return VerificacionSorteo(
-        coincide=obtenido == registro.resultado,
-        registrado=registro.resultado,
-        obtenido=obtenido,
+    procesos = [
+        [
+            juicio.empleador_id,
+            [linea.titulo_id for linea in juicio.lineas.all()],
+            juicio.secretario_id,
+        ]
+        for juicio in JuicioCoactivo.objects.filter(sorteo=registro)
+        .prefetch_related("lineas")
+        .order_by("pk")
+    ]
+    return VerificacionSorteo(registrado=registro.resultado, obtenido=obtenido, procesos=procesos)
+
+
+def sorteo_discrepancia(verificacion: VerificacionSorteo) -> str:
+    """What failed in a sorteo's check, in Spanish."""
+    if not verificacion.reproducido:
+        return "el resultado reproducido NO coincide con el registrado."
+    return (
+        "el resultado reproducido coincide con el registrado, pero los procesos abiertos NO "
+        "corresponden a él (deudor, títulos o Secretario-Abogado distintos)."
     )
 
 

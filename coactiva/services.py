@@ -293,6 +293,10 @@ def sorteo_realizar(
     momento = _ahora(at)
     semilla = semilla or secrets.token_hex(16)
     with transaction.atomic():
+        # One sorteo of a unit at a time: the unit's row is the lock. A second one waits
+        # here and then reads the inbox and the loads as the first left them (locking
+        # the títulos alone would let it re-draw títulos the first one had just given).
+        Unidad.objects.select_for_update().filter(pk=unidad.pk).first()
         qs = titulos_por_sortear(unidad=unidad)
         if titulos is not None:
             qs = qs.filter(pk__in=list(titulos))

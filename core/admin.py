@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin import widgets
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -26,7 +27,59 @@ from core.parametros import DEFINICIONES, serializar
 from core.selectors import Nivel, alcance_de
 
 
-class ScopedAdminMixin:
+class RawIdEnAlcanceWidget(widgets.ForeignKeyRawIdWidget):
+    """Django's raw-id widget prints the label of whatever id it is given (an add form
+    opened with ?empleador=123 shows that employer's name and RUC), reading the related
+    model's default manager. This one labels only ids among `queryset`."""
+
+    def __init__(self, *args: Any, queryset: QuerySet[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.queryset = queryset
+
+    def label_and_url_for_value(self, value: Any) -> tuple[str, str]:
+        clave = self.rel.get_related_field().name
+        try:
+            visible = self.queryset.filter(**{clave: value}).exists()
+        except (ValueError, TypeError, ValidationError):
+            visible = False
+        if not visible:
+            return "", ""
+        return super().label_and_url_for_value(value)
+
+
+class RawIdEnAlcanceMixin:
+    """`raw_id_fields` that neither show nor accept rows outside the staff member's
+    scope. The field's choices are the related model admin's own queryset (already
+    narrowed to the scope) unless the admin narrows them itself in
+    formfield_for_foreignkey; a related model without an admin offers nothing. Without
+    this, a raw-id field accepts any existing id and labels it."""
+
+    raw_id_fields: ClassVar[Any] = ()
+    admin_site: Any
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name not in self.raw_id_fields:
+            return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+        if "queryset" not in kwargs:
+            modelo = db_field.remote_field.model
+            relacionado = self.admin_site._registry.get(modelo)
+            kwargs["queryset"] = (
+                relacionado.get_queryset(request)
+                if relacionado is not None
+                else modelo._default_manager.none()
+            )
+        campo = super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+        if campo is not None:
+            campo.widget = RawIdEnAlcanceWidget(
+                db_field.remote_field,
+                self.admin_site,
+                queryset=campo.queryset,
+                using=kwargs.get("using"),
+            )
+        return campo
+
+
+class ScopedAdminMixin(RawIdEnAlcanceMixin):
     """Admin querysets narrowed to what the staff member may see (core.selectors):
     their unit, their province, or the country. Objects outside the scope are not in
     the queryset, so their change pages answer 404 as well.

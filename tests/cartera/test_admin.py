@@ -286,3 +286,18 @@ def test_any_search_answers_without_error(client: Client, pichincha: Glosa, term
     for modelo in ("glosa", "planilla", "titulocredito", "empleador", "impugnacion", "pago"):
         respuesta = client.get(f"/admin/cartera/{modelo}/", {"q": termino})
         assert respuesta.status_code == 200, (modelo, termino)
+
+
+def test_the_add_form_does_not_label_an_employer_of_another_province(client: Client) -> None:
+    """The raw-id fields of the glosa form print the chosen employer and sucursal; an
+    id of another province (typed into the URL) must show nothing of it."""
+    quito = EmpleadorFactory(razon_social="Textiles Pichincha S.A.")
+    guayaquil = EmpleadorFactory(guayas=True, razon_social="Camaronera Guayas S.A.")
+    entrar(client, roles.ANALISTA_CARTERA, "09-cartera")
+    for empleador, visible in ((quito, False), (guayaquil, True)):
+        sucursal = empleador.sucursales.get()
+        html = client.get(
+            f"/admin/cartera/glosa/add/?empleador={empleador.pk}&sucursal={sucursal.pk}"
+        ).content.decode()
+        assert (empleador.razon_social in html) is visible
+        assert (empleador.identificacion[:10] in html) is visible

@@ -206,3 +206,38 @@ def test_beat_runs_the_three_jobs() -> None:
     for nombre in ("generar_glosas", "notificar_glosas", "emitir_titulos"):
         assert f"cartera.tasks.{nombre}" in tareas
         assert f"cartera.tasks.{nombre}" in app.tasks
+
+
+def test_the_jobs_are_set_based_their_queries_do_not_grow_with_the_rows() -> None:
+    """Set-based (issue: bulk SQL, not a loop of saves): each job issues the same
+    number of queries for 2 and for 20 rows of one chunk, in two provinces."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def ronda(periodo: dt.date, n: int, *, notificar_aparte: bool) -> list[int]:
+        for i in range(n):
+            PlanillaFactory(periodo=periodo, empleador=EmpleadorFactory(guayas=bool(i % 2)))
+        hoy = services.fecha_vencimiento(periodo) + dt.timedelta(days=1)
+        if notificar_aparte:
+            pasos = [
+                lambda: batch.glosas_generar(hoy=hoy, periodo=periodo),
+                lambda: batch.glosas_notificar(hoy=hoy),
+            ]
+        else:
+            pasos = [lambda: batch.glosas_generar(hoy=hoy, periodo=periodo, notificar=True)]
+        pasos.append(lambda: batch.titulos_emitir(hoy=hoy + dt.timedelta(days=30)))
+        conteo = []
+        for paso in pasos:
+            with CaptureQueriesContext(connection) as capturadas:
+                resumen = paso()
+            assert n in resumen.values(), resumen  # the step did the n rows
+            conteo.append(len(capturadas))
+        return conteo
+
+    for notificar_aparte in (True, False):
+        base = 3 if notificar_aparte else 6
+        # First a round that warms the caches (units, sequences) of both provinces.
+        ronda(dt.date(2025, base, 1), 2, notificar_aparte=notificar_aparte)
+        pocas = ronda(dt.date(2025, base + 1, 1), 2, notificar_aparte=notificar_aparte)
+        muchas = ronda(dt.date(2025, base + 2, 1), 20, notificar_aparte=notificar_aparte)
+        assert muchas == pocas, (notificar_aparte, pocas, muchas)

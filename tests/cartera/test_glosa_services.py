@@ -244,3 +244,14 @@ def test_email_and_notice_are_rolled_back_with_a_failed_notification() -> None:
     with pytest.raises(services.TransicionInvalida):
         services.glosa_notificar(glosa=glosa)
     assert not NotificacionGlosa.objects.exists() and not Correo.objects.exists()
+
+
+def test_the_termino_is_the_parameter_in_force_on_the_notification_date() -> None:
+    from core.services import parametro_set
+
+    parametro_set(clave="GLOSA_TERMINO_DIAS", valor=10, vigente_desde=dt.date(2026, 3, 1))
+    antes = services.glosa_notificar(glosa=GlosaFactory(), at=momento(dt.date(2026, 2, 27)))
+    despues = services.glosa_notificar(glosa=GlosaFactory(), at=momento(dt.date(2026, 3, 2)))
+    # Friday 27 Feb + 8 business days; Monday 2 Mar + 10 business days.
+    assert antes.vence_en == dt.date(2026, 3, 11)
+    assert despues.vence_en == dt.date(2026, 3, 16)

@@ -87,6 +87,45 @@ def test_reports_issue_the_same_number_of_queries_at_any_size(
         assert supervisor.get(ruta).status_code == 200
 
 
+def test_downloads_and_provincial_views_also_issue_a_fixed_number_of_queries(
+    client: Client,
+) -> None:
+    """The CSV/XLSX downloads and the pages as a Director Provincial and a head of unit
+    see them, at two data sizes (the previous test covers the national pages)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    usuarios = [
+        staff(roles.SUPERVISOR_NACIONAL, "nacional-recaudacion"),
+        staff(roles.DIRECTOR_PROVINCIAL, "17-direccion"),
+        staff(roles.JEFE_UNIDAD, "17-cartera"),
+    ]
+    rutas = [
+        *REPORTES[1:],
+        *(f"{r}?formato={f}" for r in REPORTES[1:] for f in ("csv", "xlsx")),
+    ]
+
+    def consultas() -> dict[tuple[str, str], int]:
+        conteo = {}
+        for usuario in usuarios:
+            client.force_login(usuario)
+            for ruta in rutas:
+                client.get(ruta)  # the first request of a session writes it
+                with CaptureQueriesContext(connection) as capturadas:
+                    respuesta = client.get(ruta)
+                    if respuesta.streaming:
+                        b"".join(respuesta.streaming_content)
+                assert respuesta.status_code == 200, (usuario.username, ruta)
+                conteo[usuario.username, ruta] = len(capturadas)
+        return conteo
+
+    cartera(1)
+    pequeno = consultas()
+    cartera(6)
+    assert consultas() == pequeno
+    assert max(pequeno.values()) <= 16, pequeno
+
+
 def test_mora_report_adds_up_by_state_and_province(supervisor: Client) -> None:
     cartera(2)
     html = supervisor.get("/cartera/reportes/mora/").content.decode()
@@ -144,6 +183,16 @@ def test_state_changes_of_the_month(supervisor: Client) -> None:
     malo = supervisor.get("/cartera/reportes/cambios/?mes=enero")
     assert malo.status_code == 200 and "Ingrese el mes como AAAA-MM." in malo.content.decode()
     assert Glosa.objects.filter(estado="notificada").count() == 1
+    # Both downloads carry the same rows (the XLSX one used to fail on the state labels).
+    respuesta = supervisor.get("/cartera/reportes/cambios/?formato=xlsx")
+    assert respuesta.status_code == 200
+    hoja = load_workbook(io.BytesIO(respuesta.content)).active
+    filas = list(hoja.iter_rows(values_only=True))
+    assert filas[0] == ("Obligación", "De", "A", "Cantidad")
+    assert ("Planilla", "Pendiente de pago", "Glosada", 1) in filas
+    assert ("Glosa", "Emitida", "Notificada", 1) in filas
+    texto = b"".join(supervisor.get("/cartera/reportes/cambios/?formato=csv").streaming_content)
+    assert "Planilla,Pendiente de pago,Glosada,1" in texto.decode("utf-8-sig")
 
 
 @pytest.mark.parametrize("ruta", REPORTES)

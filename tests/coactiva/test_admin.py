@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from coactiva.models import JuicioCoactivo, MedidaCautelar, SorteoRegistro
+from coactiva.models import JuicioCoactivo, MedidaCautelar, SecretarioAbogado, SorteoRegistro
 from core import calendar, roles
 from core.models import EventoAuditoria, Unidad
 from tests.coactiva.test_sorteo import titulos_de
@@ -180,3 +180,36 @@ def test_the_lawyer_filter_lists_only_the_units_lawyers(client: Client) -> None:
     client.force_login(staff(roles.JEFE_UNIDAD, "17-coactiva"))
     html = client.get("/admin/coactiva/juiciocoactivo/").content.decode()
     assert propio.nombre in html and "Abogado de Guayaquil" not in html
+
+
+def test_a_lawyer_account_can_only_be_linked_within_the_unit(client: Client) -> None:
+    """SecretarioAbogado.usuario is a raw-id field: the head of another unit neither
+    sees the account's name behind an id nor can link it."""
+    cuenta = staff(roles.SECRETARIO_ABOGADO, "17-coactiva", username="abogada.quito")
+    datos = {
+        "nombre": "Abogada de Quito",
+        "identificacion": "",
+        "vinculo": "interno",
+        "usuario": cuenta.pk,
+        "email": "",
+        "activo": "on",
+    }
+    client.force_login(staff(roles.JEFE_UNIDAD, "09-coactiva"))
+    html = client.get(f"/admin/coactiva/secretarioabogado/add/?usuario={cuenta.pk}")
+    assert html.status_code == 200 and "abogada.quito" not in html.content.decode()
+    unidad_gye = Unidad.objects.get(codigo="09-coactiva")
+    respuesta = client.post(
+        "/admin/coactiva/secretarioabogado/add/", {**datos, "unidad": unidad_gye.pk}
+    )
+    assert respuesta.status_code == 200 and "Escoja una opción válida" in respuesta.content.decode()
+    assert not SecretarioAbogado.objects.filter(usuario=cuenta).exists()
+    # The head of the account's own unit links it.
+    client.force_login(staff(roles.JEFE_UNIDAD, "17-coactiva"))
+    propia = client.get(f"/admin/coactiva/secretarioabogado/add/?usuario={cuenta.pk}")
+    assert "abogada.quito" in propia.content.decode()
+    unidad_uio = Unidad.objects.get(codigo="17-coactiva")
+    respuesta = client.post(
+        "/admin/coactiva/secretarioabogado/add/", {**datos, "unidad": unidad_uio.pk}
+    )
+    assert respuesta.status_code == 302
+    assert SecretarioAbogado.objects.get(usuario=cuenta).unidad == unidad_uio

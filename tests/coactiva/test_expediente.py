@@ -102,3 +102,33 @@ def test_staff_of_another_unit_and_employers_cannot(client: Client) -> None:
     assert client.get(f"/coactiva/procesos/{juicio.pk}/expediente/").status_code == 403
     client.logout()
     assert client.get(f"/coactiva/procesos/{juicio.pk}/expediente/").status_code == 302
+
+
+def test_the_oficios_of_the_levantamiento_are_foliated_where_the_index_says(
+    client: Client, django_capture_on_commit_callbacks
+) -> None:
+    """After the automatic levantamiento the expediente holds each oficio's PDF: the
+    file has the cover plus one page per recorded foja, stamped 1..n in order, and
+    each oficio's first page carries its verification code under the folio recorded
+    for it."""
+    from tests.coactiva.test_levantamiento import pagar_todo
+
+    juicio = JuicioCoactivoFactory(con_medidas=True, n_titulos=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        pagar_todo(juicio.titulos.get())
+    actuaciones = list(juicio.actuaciones.select_related("documento").order_by("numero"))
+    oficios = [a for a in actuaciones if a.documento_id]
+    assert len(oficios) == 3
+    fojas = actuaciones[-1].folio_hasta
+    assert fojas == sum(a.paginas for a in actuaciones)
+    client.force_login(staff(roles.JEFE_UNIDAD, "17-coactiva"))
+    paginas = PdfReader(
+        io.BytesIO(client.get(f"/coactiva/procesos/{juicio.pk}/expediente/").content)
+    ).pages
+    textos = [" ".join(p.extract_text().split()) for p in paginas]
+    portada = len(paginas) - fojas
+    assert portada >= 1 and not any(re.search(r"Folio \d", t) for t in textos[:portada])
+    for folio, texto in enumerate(textos[portada:], start=1):
+        assert re.findall(r"Folio (\d+)", texto) == [str(folio)]
+    for a in oficios:
+        assert a.documento.codigo in textos[portada + a.folio_desde - 1]

@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.utils import timezone
+from PIL import Image
 from pypdf import PdfReader
 
 from cartera import interes
@@ -223,3 +224,48 @@ def test_a_ventanilla_request_approved_through_the_registered_resolutor(
         )
     oficios = resolutor(solicitud=solicitud, aprobada=True, motivo="", por=None)
     assert len(oficios) == 3 and all(o.archivo for o in oficios)
+
+
+def test_each_oficio_states_what_the_issue_asks_and_its_qr_encodes_the_verification_url(
+    django_capture_on_commit_callbacks,
+) -> None:
+    """Process number, debtor (razón social, RUC), the measure and its asset, Reglamento
+    art. 176, the signing authority, and a QR code whose content is exactly the public
+    verification address of that oficio."""
+    from core import roles
+    from core.pdf import qr_png, verification_url
+    from tests.factories import staff
+
+    director = staff(roles.DIRECTOR_PROVINCIAL, "17-direccion", first_name="Ana", last_name="Ruiz")
+    juicio = JuicioCoactivoFactory(con_medidas=True, n_titulos=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        pagar_todo(juicio.titulos.get())
+    bienes = {
+        "institucion_financiera": "cuenta N.º 2200123456",
+        "registro_propiedad": "predio N.º 1234567 (Quito, Pichincha)",
+        "ant": "vehículo de placa PBA-1234",
+    }
+    for lev in juicio.levantamientos.select_related("oficio"):
+        contenido = lev.oficio.archivo.open("rb").read()
+        texto = texto_pdf(contenido)
+        for dato in (
+            juicio.numero,
+            juicio.empleador.razon_social,
+            juicio.empleador.identificacion,
+            lev.entidad_nombre,
+            bienes[lev.entidad_tipo],
+            "art. 176",
+            f"{director.get_full_name()}, Director(a) Provincial de Pichincha",
+            lev.oficio.codigo,
+        ):
+            assert dato in texto, (lev.entidad_nombre, dato)
+        # The QR: the image in the PDF, module for module, is the one of the URL.
+        imagenes = [
+            img.image for pagina in PdfReader(io.BytesIO(contenido)).pages for img in pagina.images
+        ]
+        esperada = Image.open(io.BytesIO(qr_png(verification_url(lev.oficio.codigo)))).convert("L")
+        assert verification_url(lev.oficio.codigo).endswith(f"/verificar/{lev.oficio.codigo}/")
+        assert any(
+            img.size == esperada.size and img.convert("L").tobytes() == esperada.tobytes()
+            for img in imagenes
+        ), "the oficio's QR does not encode its verification URL"

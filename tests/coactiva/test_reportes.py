@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from coactiva import selectors
 from coactiva.forms import bimestre_actual
+from coactiva.models import JuicioCoactivo
 from core import roles
 from tests.coactiva.test_levantamiento import pagar_todo
 from tests.factories import JuicioCoactivoFactory, staff
@@ -74,3 +75,45 @@ def test_employer_selectors_use_a_fixed_number_of_queries(django_assert_max_num_
         "Registro de la Propiedad de Quito",
         "Agencia Nacional de Tránsito",
     }
+
+
+def test_report_and_inventory_issue_a_fixed_number_of_queries(client: Client) -> None:
+    """The bimonthly report (page and downloads) and the inventory of processes, at two
+    data sizes, for the head of unit and for a Secretario-Abogado."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    anio, bimestre = bimestre_actual()
+    reporte = f"/coactiva/reportes/?anio={anio}&bimestre={bimestre}"
+    rutas = [reporte, f"{reporte}&formato=csv", f"{reporte}&formato=xlsx"]
+    inventario = [
+        "/admin/coactiva/juiciocoactivo/",
+        "/admin/coactiva/juiciocoactivo/?termino=vencido",
+        "/admin/coactiva/medidacautelar/",
+    ]
+    jefe = staff(roles.JEFE_UNIDAD, "17-coactiva")
+    primero = JuicioCoactivoFactory(con_medidas=True, n_titulos=2)
+
+    def consultas() -> dict[tuple[str, str], int]:
+        conteo = {}
+        for usuario, paginas in (
+            (jefe, rutas + inventario),
+            (primero.secretario.usuario, inventario),
+        ):
+            client.force_login(usuario)
+            for ruta in paginas:
+                client.get(ruta)
+                with CaptureQueriesContext(connection) as capturadas:
+                    respuesta = client.get(ruta)
+                    if respuesta.streaming:
+                        b"".join(respuesta.streaming_content)
+                assert respuesta.status_code == 200, (usuario.username, ruta)
+                conteo[usuario.username, ruta] = len(capturadas)
+        return conteo
+
+    pequeno = consultas()
+    for _ in range(5):
+        juicio = JuicioCoactivoFactory(con_medidas=True, n_titulos=2, secretario=primero.secretario)
+        pagar_todo(juicio.titulos.first())
+    assert JuicioCoactivo.objects.filter(secretario=primero.secretario).count() == 6
+    assert consultas() == pequeno

@@ -111,3 +111,22 @@ def test_the_command_runs_the_sorteo_and_says_why_not(unidad: Unidad) -> None:
     assert JuicioCoactivo.objects.count() == 1
     with pytest.raises(services.CoactivaError, match="No hay títulos"):
         services.sorteo_realizar(unidad=unidad)
+
+
+def test_a_process_handed_to_another_lawyer_behind_the_sorteo_is_noticed(unidad: Unidad) -> None:
+    """The auditor's re-run also compares the log with the processes the sorteo opened:
+    a log that agrees with itself proves nothing if a process went to someone else."""
+    abogados = [SecretarioAbogadoFactory() for _ in range(2)]
+    for _ in range(4):
+        titulos_de(EmpleadorFactory(), 1)
+    registro = services.sorteo_realizar(unidad=unidad)
+    verificacion = selectors.sorteo_reproducir(registro=registro)
+    assert verificacion.coincide and len(verificacion.procesos) == 4
+    juicio = JuicioCoactivo.objects.filter(sorteo=registro).order_by("pk").first()
+    assert juicio is not None
+    otro = next(a for a in abogados if a.pk != juicio.secretario_id)
+    JuicioCoactivo.objects.filter(pk=juicio.pk).update(secretario=otro)
+    verificacion = selectors.sorteo_reproducir(registro=registro)
+    assert verificacion.reproducido and not verificacion.aplicado and not verificacion.coincide
+    with pytest.raises(CommandError, match="procesos abiertos NO corresponden"):
+        call_command("sortear_titulos", verificar=registro.pk, stdout=StringIO())

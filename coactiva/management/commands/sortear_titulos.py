@@ -67,7 +67,10 @@ class Command(BaseCommand):
             raise CommandError(f"No existe el sorteo N.º {pk}.")
         verificacion = selectors.sorteo_reproducir(registro=registro)
         if not verificacion.coincide:
-            raise CommandError(f"{registro}: el resultado reproducido NO coincide.")
+            raise CommandError(f"{registro}: {selectors.sorteo_discrepancia(verificacion)}")
         self.stdout.write(
-            self.style.SUCCESS(f"{registro}: reproducido; el resultado coincide con el registro.")
+            self.style.SUCCESS(
+                f"{registro}: reproducido; el resultado coincide con el registro y con los "
+                "procesos abiertos."
+            )
         )
