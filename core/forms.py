@@ -36,3 +36,23 @@ def clean_identificacion(form: forms.Form, *, numero_field: str, tipo_field: str
         form.cleaned_data[numero_field] = ident.validar(numero, tipo).numero
     except forms.ValidationError as exc:
         form.add_error(numero_field, exc)
+
+
+ACEPTA_DOCUMENTOS = ".pdf,.jpg,.jpeg,application/pdf,image/jpeg"
+
+
+class DocumentoField(forms.FileField):
+    """An upload slot whose file core.uploads.validate_upload checks. Empty files get
+    through to it, so that they too are refused with a message naming the file and the
+    slot (Django's own says only «El fichero enviado está vacío»)."""
+
+    default_error_messages = {
+        "invalid": "No recibimos el archivo: vuelva a seleccionarlo.",
+        "missing": "No recibimos el archivo: vuelva a seleccionarlo.",
+        "contradiction": "Seleccione un archivo o quite el actual, no ambos.",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_empty_file", True)
+        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": ACEPTA_DOCUMENTOS}))
+        super().__init__(*args, **kwargs)

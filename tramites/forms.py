@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cartera.models import Empleador
 from core import identificacion as ident
-from core.forms import clean_identificacion
+from core.forms import DocumentoField, clean_identificacion
 from core.models import Provincia
 from core.uploads import ValidatedFile, validate_upload
 from tramites import condiciones, services
@@ -191,13 +191,7 @@ class SolicitudForm(forms.Form):
                     required=False,
                 )
             else:
-                slot = forms.FileField(
-                    label=requisito.nombre,
-                    required=False,
-                    widget=forms.ClearableFileInput(
-                        attrs={"accept": ".pdf,.jpg,.jpeg,application/pdf,image/jpeg"}
-                    ),
-                )
+                slot = DocumentoField(label=requisito.nombre, required=False)
             self.fields[requisito.campo] = slot
 
     # -- Layout helpers for the template -----------------------------------------------
@@ -416,13 +410,13 @@ class SubsanacionForm(ConsultaForm):
     """The filer's answer to a request for documents: the same credentials as
     /consulta/ and up to three files, checked like the original requisites."""
 
-    archivo_1 = forms.FileField(
+    archivo_1 = DocumentoField(
         label="Documento",
         required=False,
         help_text="JPG o PDF, hasta 1 MB, legible y con la firma cuando corresponda.",
     )
-    archivo_2 = forms.FileField(label="Otro documento (opcional)", required=False)
-    archivo_3 = forms.FileField(label="Otro documento (opcional)", required=False)
+    archivo_2 = DocumentoField(label="Otro documento (opcional)", required=False)
+    archivo_3 = DocumentoField(label="Otro documento (opcional)", required=False)
     comentario = forms.CharField(
         label="Comentario para la unidad (opcional)",
         required=False,

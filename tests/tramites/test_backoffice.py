@@ -330,6 +330,17 @@ def test_subsanacion_from_the_email_link_to_the_queue(
         },
     )
     assert res.status_code == 400 and "«cert.jpg»" in res.content.decode()
+    # An empty file is named too (not Django's anonymous «El fichero enviado está vacío»).
+    res = filer.post(
+        "/consulta/subsanar/",
+        {
+            "numero": solicitud.numero,
+            "identificacion": solicitud.solicitante_identificacion,
+            "archivo_1": archivos.subido("vacio.pdf", b"", "application/pdf"),
+        },
+    )
+    assert res.status_code == 400
+    assert "El archivo «vacio.pdf» (Documento) está vacío." in res.content.decode()
     assert not solicitud.documentos.filter(origen="subsanacion").exists()
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -201,6 +201,7 @@ def test_a_third_party_must_attach_the_authorization(
         ("certificado.pdf", archivos.pdf_con_javascript(), "contiene JavaScript"),
         ("certificado.pdf", archivos.pdf_cifrado(), "cifrado"),
         ("certificado.jpg", archivos.jpeg_bytes()[:3000], "dañada o incompleta"),
+        ("certificado.pdf", b"", "está vacío"),
     ],
 )
 def test_a_refused_upload_names_the_file_keeps_the_form_and_stores_nothing(
