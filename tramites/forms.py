@@ -79,10 +79,14 @@ class SolicitudForm(forms.Form):
         label="Número de identificación", max_length=20, help_text="Cédula, RUC o código."
     )
     nombre = forms.CharField(label="Nombres y apellidos completos", max_length=200)
+    # 254: the column's length (RFC 5321); a longer address would otherwise pass the
+    # form and fail in the database.
     email = forms.EmailField(
-        label="Correo electrónico", help_text="Aquí recibirá el acuse de recibo y los avisos."
+        label="Correo electrónico",
+        max_length=254,
+        help_text="Aquí recibirá el acuse de recibo y los avisos.",
     )
-    email_confirmacion = forms.EmailField(label="Confirme su correo electrónico")
+    email_confirmacion = forms.EmailField(label="Confirme su correo electrónico", max_length=254)
     telefono = forms.RegexField(
         label="Teléfono convencional",
         regex=r"^0[2-7][0-9]{7}$",

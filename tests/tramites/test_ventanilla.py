@@ -258,6 +258,18 @@ def test_identification_and_contact_errors_are_in_spanish_next_to_their_fields(
     assert not _privados()
 
 
+def test_an_address_longer_than_the_mail_standard_is_refused_not_a_server_error(
+    client: Client, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    largo = "a" * 250 + "@correo.ec"  # a valid shape, but longer than 254 characters
+    response = _enviar(
+        client, django_capture_on_commit_callbacks, email=largo, email_confirmacion=largo
+    )
+    assert response.status_code == 400
+    assert "254 caracteres" in response.context["form"].errors["email"][0]
+    assert not Solicitud.objects.exists() and not _privados()
+
+
 def test_the_form_shows_every_slot_with_its_condition_for_browsers_without_javascript(
     client: Client,
 ) -> None:
