@@ -151,6 +151,36 @@ def test_status_lookups_are_rate_limited(client: Client) -> None:
     assert 429 in codigos
 
 
+def test_one_number_has_one_limit_however_it_is_written(
+    client: Client, ratelimit_clock: None
+) -> None:
+    """Guessing the identification of one request from many addresses is stopped by the
+    per-number limit (20 an hour), and spelling the number differently does not reset it."""
+    solicitud = _recibida()
+    variantes = [solicitud.numero, solicitud.numero.lower(), f"  {solicitud.numero} "]
+    codigos = [
+        client.post(
+            "/consulta/",
+            {"numero": variantes[i % 3], "identificacion": f"09{i:08d}"},
+            REMOTE_ADDR=f"10.0.0.{i}",
+        ).status_code
+        for i in range(20)
+    ]
+    assert 429 not in codigos
+    otra_vez = client.post(
+        "/consulta/",
+        {"numero": solicitud.numero.lower(), "identificacion": "1710034065"},
+        REMOTE_ADDR="10.0.1.1",
+    )
+    assert otra_vez.status_code == 429
+    queja = client.post(
+        "/transparencia/queja/",
+        {"numero": f" {solicitud.numero.lower()}", "identificacion": "1", "motivo": "x" * 20},
+        REMOTE_ADDR="10.0.1.2",
+    )
+    assert queja.status_code != 429  # each page has its own count
+
+
 def test_what_is_expected_of_the_filer_and_the_result_document(client: Client) -> None:
     solicitud = _recibida()
     services.solicitud_enrutar(solicitud_id=solicitud.pk)
