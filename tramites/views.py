@@ -98,6 +98,7 @@ def _detalle(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("Trámite no encontrado")
     requisitos = list(tramite.requisitos.all())
     transparencia = selectors.transparencia(tramite_id=tramite.pk)
+    grafico = transparencia[-selectors.GRAFICO_MESES :]
     return render(
         request,
         "tramites/detalle.html",
@@ -107,7 +108,8 @@ def _detalle(request: HttpRequest, slug: str) -> HttpResponse:
             "especificos": [r for r in requisitos if r.clase != r.Clase.GENERAL],
             "canales": list(tramite.canales.all()),
             "transparencia": transparencia,
-            "serie": [(m.etiqueta, m.quejas, m.atenciones) for m in transparencia],
+            "serie": [(m.etiqueta, m.quejas, m.atenciones) for m in grafico],
+            "grafico_parcial": len(grafico) < len(transparencia),
             "base_legal": [b for b in tramite.base_legal.splitlines() if b.strip()],
         },
     )
@@ -367,6 +369,7 @@ def transparencia(request: HttpRequest) -> HttpResponse:
     tramites = list(Tramite.objects.filter(activo=True).order_by("orden").only("slug", "nombre"))
     elegido = next((t for t in tramites if t.slug == request.GET.get("tramite")), None)
     meses = selectors.transparencia(tramite_id=elegido.pk if elegido else None)
+    grafico = meses[-selectors.GRAFICO_MESES :]
     return render(
         request,
         "tramites/transparencia.html",
@@ -374,7 +377,10 @@ def transparencia(request: HttpRequest) -> HttpResponse:
             "tramites": tramites,
             "elegido": elegido,
             "meses": list(reversed(meses)),
-            "serie": [(m.etiqueta, m.quejas, m.atenciones) for m in meses],
+            "desde": meses[0] if meses else None,
+            "hasta": meses[-1] if meses else None,
+            "serie": [(m.etiqueta, m.quejas, m.atenciones) for m in grafico],
+            "grafico_parcial": len(grafico) < len(meses),
             "total_quejas": sum(m.quejas for m in meses),
             "total_atenciones": sum(m.atenciones for m in meses),
         },

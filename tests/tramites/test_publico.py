@@ -238,6 +238,39 @@ def test_transparency_adds_the_portals_own_figures_to_the_historical_ones(client
     assert 'role="img"' in texto
 
 
+def _fila(anio: int, mes: int, quejas: int, atenciones: int) -> str:
+    return (
+        f'<tr><td>{anio}</td><td>{mes:02d}</td><td class="text-end">{quejas}</td>'
+        f'<td class="text-end">{atenciones}</td></tr>'
+    )
+
+
+def test_the_trámite_page_shows_the_seed_transparency_table_whole(client: Client) -> None:
+    """Seed 003's table runs from 2024-01 to 2026-05 (29 months): every row is on the
+    page, the oldest included; the chart keeps the last 24."""
+    html = client.get("/tramites/certificado-atencion-salud-riesgos-trabajo/").content.decode()
+    for fila in [(2024, 1, 0, 334), (2024, 5, 0, 166), (2025, 11, 3, 12), (2026, 5, 0, 15)]:
+        assert _fila(*fila) in html, fila
+    assert html.count("<tr><td>20") == 29
+    assert "últimos 24 meses; la tabla tiene todos" in html
+    html = client.get(
+        "/transparencia/", {"tramite": "certificado-atencion-salud-riesgos-trabajo"}
+    ).content.decode()
+    assert _fila(2024, 1, 0, 334) in html
+    assert "desde 01/2024 hasta 05/2026" in html
+
+
+def test_a_month_without_figures_inside_the_period_counts_as_zero(client: Client) -> None:
+    from tramites.models import EstadisticaHistorica, Tramite
+
+    tramite = Tramite.objects.get(slug="anulacion-titulo-credito")
+    EstadisticaHistorica.objects.create(tramite=tramite, anio=2024, mes=11, quejas=1, atenciones=9)
+    EstadisticaHistorica.objects.create(tramite=tramite, anio=2025, mes=2, quejas=0, atenciones=4)
+    html = client.get("/tramites/anulacion-titulo-credito/").content.decode()
+    assert _fila(2024, 12, 0, 0) in html and _fila(2025, 1, 0, 0) in html
+    assert html.count("<tr><td>20") == 4
+
+
 def test_a_complaint_is_tied_to_a_request_by_its_credentials(client: Client) -> None:
     solicitud = _recibida()
     response = client.post(
