@@ -11,7 +11,8 @@ checked by content, never by name or by the type the browser claims.
   anything appended after the image.
 * PDF: must open with pypdf, not be encrypted, have between 1 and `PDF_MAX_PAGINAS`
   pages, and hold no JavaScript, launch or form-submission actions, embedded files,
-  XFA forms or rich media.
+  XFA forms or rich media; objects nested absurdly deep and compressed streams that
+  inflate out of all proportion (decompression bombs) are refused too.
 
 Parsing runs in a forked child process with a time limit (`UPLOAD_ANALISIS_SEGUNDOS`):
 a file crafted to make a parser loop or eat memory is refused, and the web worker is
@@ -36,6 +37,7 @@ import re
 import time
 import unicodedata
 import warnings
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -54,6 +56,12 @@ from core import parametros
 IMAGEN_MAX_PIXELES = 40_000_000
 JPEG_CALIDADES = (90, 80, 70, 60)
 _PDF_MAX_OBJETOS = 200_000
+# Direct objects nested deeper than this are refused: no real document comes near it,
+# and PDF viewers give up well before (PDFium, Chrome's viewer, stops at 64 levels).
+_PDF_MAX_ANIDAMIENTO = 64
+# What all FlateDecode streams of one PDF may inflate to together: a 50-page scan of
+# bilevel A4 pages at 300 dpi is about 55 MB; 1 MB of zeros deflates from ~1 GB.
+_PDF_MAX_DESCOMPRIMIDO = 128 * 1024 * 1024
 
 CONTENT_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg"}
 NOMBRES_TIPO = {"pdf": "PDF", "jpg": "JPG"}
@@ -427,20 +435,27 @@ def _nombre_decodificado(raw: bytes) -> str:
     )
 
 
+_RECHAZO_ANIDADO = _Rechazo(
+    "tiene una estructura anómala (objetos anidados a demasiada profundidad).", "ilegible"
+)
+
+
 def _revisar_objeto(obj: Any, check: Callable[[], None]) -> _Rechazo | None:
     """Look at one object and its direct children (indirect ones are visited on their
     own, from the cross-reference table)."""
     from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
-    pila = [obj]
+    pila = [(obj, 0)]
     vistos = 0
     while pila:
-        actual = pila.pop()
+        actual, nivel = pila.pop()
         vistos += 1
         if vistos % 500 == 0:
             check()
         if isinstance(actual, IndirectObject):
             continue
+        if nivel > _PDF_MAX_ANIDAMIENTO and isinstance(actual, DictionaryObject | ArrayObject):
+            return _RECHAZO_ANIDADO
         if isinstance(actual, DictionaryObject):
             for clave in actual:
                 if clave in _CLAVES_PELIGROSAS:
@@ -452,10 +467,41 @@ def _revisar_objeto(obj: Any, check: Callable[[], None]) -> _Rechazo | None:
                         return _Rechazo(*_ACCIONES_PELIGROSAS[valor])
                     if valor in _TIPOS_PELIGROSOS:
                         return _Rechazo(*_TIPOS_PELIGROSOS[valor])
-            pila.extend(actual.values())
+            pila.extend((valor, nivel + 1) for valor in actual.values())
         elif isinstance(actual, ArrayObject):
-            pila.extend(actual)
+            pila.extend((valor, nivel + 1) for valor in actual)
     return None
+
+
+_FLATE = {"/FlateDecode", "/Fl"}
+
+
+def _inflado(objeto: Any, presupuesto: int, check: Callable[[], None]) -> int:
+    """How many bytes a FlateDecode stream inflates to, counting no further than just
+    past `presupuesto` (0 for any other object). Corrupt data counts as far as it goes:
+    rejecting it is pypdf's business, not this measure's."""
+    from pypdf.generic import ArrayObject, StreamObject
+
+    if not isinstance(objeto, StreamObject):
+        return 0
+    filtro = objeto.get("/Filter")
+    if isinstance(filtro, ArrayObject):
+        filtro = filtro[0] if filtro else None
+    if filtro not in _FLATE:
+        return 0
+    datos = objeto._data
+    descompresor = zlib.decompressobj()
+    total = 0
+    try:
+        while datos and total <= presupuesto:
+            total += len(descompresor.decompress(datos, 4 * 1024 * 1024))
+            datos = descompresor.unconsumed_tail
+            check()
+            if descompresor.eof:
+                break
+    except zlib.error:
+        pass
+    return total
 
 
 def _analizar_pdf(data: bytes, max_paginas: int) -> tuple[bytes, int] | _Rechazo:
@@ -504,6 +550,7 @@ def _analizar_pdf(data: bytes, max_paginas: int) -> tuple[bytes, int] | _Rechazo
         numeros += [(num, 0) for num in lector.xref_objStm]
         if len(numeros) > _PDF_MAX_OBJETOS:
             return _Rechazo("tiene una estructura anómala (demasiados objetos).", "ilegible")
+        presupuesto = _PDF_MAX_DESCOMPRIMIDO
         for i, (num, gen) in enumerate(numeros):
             if i % 200 == 0:
                 check()
@@ -514,6 +561,14 @@ def _analizar_pdf(data: bytes, max_paginas: int) -> tuple[bytes, int] | _Rechazo
             problema = _revisar_objeto(objeto, check)
             if problema is not None:
                 return problema
+            presupuesto -= _inflado(objeto, presupuesto, check)
+            if presupuesto < 0:
+                return _Rechazo(
+                    "contiene datos comprimidos que se expanden de forma desproporcionada "
+                    f"(más de {_PDF_MAX_DESCOMPRIMIDO // 1_048_576} MB); no se acepta por "
+                    "seguridad.",
+                    "bomba",
+                )
         for pagina in lector.pages:
             check()
             for anotacion in pagina.get("/Annots") or []:

@@ -97,6 +97,46 @@ def pdf_cifrado() -> bytes:
     return salida.getvalue()
 
 
+def pdf_crudo(*cuerpos: bytes) -> bytes:
+    """A PDF written by hand, object by object (1: catalog, 2: pages, 3: the page), with
+    a correct cross-reference table: for shapes pypdf's writer will not produce."""
+    salida = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    posiciones = []
+    for numero, cuerpo in enumerate(cuerpos, start=1):
+        posiciones.append(len(salida))
+        salida += f"{numero} 0 obj\n".encode() + cuerpo + b"\nendobj\n"
+    xref = len(salida)
+    salida += f"xref\n0 {len(cuerpos) + 1}\n0000000000 65535 f \n".encode()
+    salida += b"".join(f"{p:010d} 00000 n \n".encode() for p in posiciones)
+    salida += f"trailer\n<< /Size {len(cuerpos) + 1} /Root 1 0 R >>\n".encode()
+    salida += f"startxref\n{xref}\n%%EOF\n".encode()
+    return bytes(salida)
+
+
+def pdf_con_pagina(extra: bytes = b"", *otros: bytes) -> bytes:
+    """A one-page PDF whose page dictionary carries `extra`; `otros` are objects 4, 5…"""
+    return pdf_crudo(
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] " + extra + b" >>",
+        *otros,
+    )
+
+
+def pdf_anidado(niveles: int) -> bytes:
+    """Dictionaries nested `niveles` deep inside the page (a parser-exhaustion trick)."""
+    return pdf_con_pagina(b"/Foo " + b"<< /A " * niveles + b"1" + b" >>" * niveles)
+
+
+def pdf_bomba(megas: int = 200) -> bytes:
+    """A page whose content stream deflates from a few hundred KB to `megas` MB."""
+    import zlib
+
+    comprimido = zlib.compress(b"\x00" * (megas * 1_048_576), 9)
+    flujo = b"<< /Filter /FlateDecode /Length %d >>\nstream\n" % len(comprimido)
+    return pdf_con_pagina(b"/Contents 4 0 R", flujo + comprimido + b"\nendstream")
+
+
 def subido(
     nombre: str, contenido: bytes, tipo: str = "application/octet-stream"
 ) -> SimpleUploadedFile:

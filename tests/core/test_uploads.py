@@ -129,6 +129,15 @@ def test_encrypted_corrupt_and_long_pdfs_are_refused() -> None:
     )
 
 
+def test_deeply_nested_objects_and_decompression_bombs_are_refused() -> None:
+    assert "anidados a demasiada profundidad" in _rechazo("anidado.pdf", archivos.pdf_anidado(500))
+    mensaje = _rechazo("bomba.pdf", archivos.pdf_bomba(200))
+    assert "se expanden de forma desproporcionada (más de 128 MB)" in mensaje
+    # Ordinary nesting and ordinary compressed content pass.
+    validate_upload(archivos.subido("normal.pdf", archivos.pdf_anidado(20)), name_for_messages="x")
+    validate_upload(archivos.subido("escaneo.pdf", archivos.pdf_bomba(40)), name_for_messages="x")
+
+
 def _lento(segundos: float) -> str:
     time.sleep(segundos)
     return "terminó"
