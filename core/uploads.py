@@ -355,7 +355,7 @@ def _deadline() -> Callable[[], None]:
 
 
 def _analizar_jpeg(data: bytes, limite: int) -> tuple[bytes, None] | _Rechazo:
-    from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+    from PIL import Image, ImageFile, ImageOps, JpegImagePlugin, UnidentifiedImageError
 
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     Image.MAX_IMAGE_PIXELS = IMAGEN_MAX_PIXELES
@@ -364,6 +364,8 @@ def _analizar_jpeg(data: bytes, limite: int) -> tuple[bytes, None] | _Rechazo:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data), formats=["JPEG"]) as imagen:
                 imagen.load()  # decodes every pixel: truncated or corrupt data raises here
+                tablas = getattr(imagen, "quantization", None)
+                muestreo = JpegImagePlugin.get_sampling(imagen)
                 limpia = ImageOps.exif_transpose(imagen)
                 if limpia.mode not in ("RGB", "L"):
                     limpia = limpia.convert("RGB")
@@ -380,9 +382,17 @@ def _analizar_jpeg(data: bytes, limite: int) -> tuple[bytes, None] | _Rechazo:
             "es una imagen JPG dañada o incompleta; vuelva a escanear el documento.", "ilegible"
         )
     # Re-encode: only the pixels survive (no EXIF, XMP, comments or appended data).
-    for calidad in JPEG_CALIDADES:
+    intentos: list[dict[str, Any]] = [{"quality": calidad} for calidad in JPEG_CALIDADES]
+    if tablas:
+        # A detailed photo saved at low quality can grow at any of ours; its own
+        # quantization (and chroma subsampling) gives back about its original size.
+        propio: dict[str, Any] = {"qtables": tablas}
+        if muestreo >= 0:
+            propio["subsampling"] = muestreo
+        intentos.append(propio)
+    for opciones in intentos:
         salida = io.BytesIO()
-        limpia.save(salida, format="JPEG", quality=calidad, optimize=True)
+        limpia.save(salida, format="JPEG", optimize=True, **opciones)
         if salida.tell() <= limite:
             return salida.getvalue(), None
     return _Rechazo(

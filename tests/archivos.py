@@ -11,20 +11,30 @@ from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 
 def jpeg_bytes(
-    size: tuple[int, int] = (640, 480), *, exif: bool = False, quality: int = 85
+    size: tuple[int, int] = (640, 480),
+    *,
+    exif: bool = False,
+    quality: int = 85,
+    modo: str = "RGB",
+    progressive: bool = False,
+    orientacion: int = 0,
 ) -> bytes:
-    imagen = Image.new("RGB", size, (200, 210, 230))
+    """A scan-like JPEG: light blue (red in CMYK) with dark dots."""
+    fondo = {"RGB": (200, 210, 230), "L": 210, "CMYK": (0, 255, 255, 0)}[modo]
+    tinta = {"RGB": (10, 10, 10), "L": 10, "CMYK": (0, 0, 0, 245)}[modo]
+    imagen = Image.new(modo, size, fondo)
     for x in range(0, size[0], 7):  # some detail so it compresses like a scan
         for y in range(0, size[1], 53):
-            imagen.putpixel((x, y), (10, 10, 10))
+            imagen.putpixel((x, y), tinta)
     salida = io.BytesIO()
+    datos = Image.Exif()
     if exif:
-        datos = Image.Exif()
         datos[0x010F] = "Camara Secreta"  # Make
         datos[0x8825] = {2: (0.0, 12.0, 30.0)}  # GPS
-        imagen.save(salida, format="JPEG", quality=quality, exif=datos.tobytes())
-    else:
-        imagen.save(salida, format="JPEG", quality=quality)
+    if orientacion:
+        datos[0x0112] = orientacion
+    opciones = {"exif": datos.tobytes()} if (exif or orientacion) else {}
+    imagen.save(salida, format="JPEG", quality=quality, progressive=progressive, **opciones)
     return salida.getvalue()
 
 

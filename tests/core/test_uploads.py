@@ -85,6 +85,32 @@ def test_the_limit_and_types_are_parameters() -> None:
     assert "el máximo permitido es 300 bytes" in _rechazo("carta.pdf", archivos.pdf_bytes())
 
 
+def test_common_jpeg_variants_are_accepted_upright_and_in_colour() -> None:
+    def validar(contenido: bytes) -> Image.Image:
+        validado = validate_upload(archivos.subido("foto.jpg", contenido), name_for_messages="x")
+        return Image.open(io.BytesIO(validado.content))
+
+    # CMYK (Adobe) scans keep their colour once converted to RGB.
+    r, g, b = validar(archivos.jpeg_bytes(modo="CMYK")).convert("RGB").getpixel((3, 3))
+    assert r > 200 and g < 60 and b < 60, (r, g, b)
+    assert validar(archivos.jpeg_bytes(modo="L")).mode == "L"
+    assert validar(archivos.jpeg_bytes(progressive=True)).size == (640, 480)
+    # A phone photo taken sideways (EXIF orientation 6) is stored upright, without EXIF.
+    girada = validar(archivos.jpeg_bytes(size=(400, 200), orientacion=6))
+    assert girada.size == (200, 400) and not girada.getexif()
+
+
+def test_a_detailed_jpeg_saved_at_low_quality_still_fits_once_cleaned() -> None:
+    """Re-encoding at our qualities would make it bigger than 1 MB; its own quantization
+    keeps it within the limit instead of refusing a file that was within it."""
+    salida = io.BytesIO()
+    Image.effect_noise((2400, 1800), 40).convert("RGB").save(salida, "JPEG", quality=30)
+    contenido = salida.getvalue()
+    assert 900_000 < len(contenido) <= LIMITE
+    validado = validate_upload(archivos.subido("foto.jpg", contenido), name_for_messages="x")
+    assert validado.size <= LIMITE and validado.tipo == "jpg"
+
+
 def test_broken_and_truncated_jpegs_are_refused() -> None:
     bueno = archivos.jpeg_bytes()
     assert "dañada o incompleta" in _rechazo("cortada.jpg", bueno[: len(bueno) // 2])
