@@ -403,6 +403,44 @@ def test_a_logged_in_employer_sees_the_precheck_and_chooses_its_measures(
     assert solicitud.cuenta == empleador.cuenta
 
 
+def test_an_employer_signs_in_from_the_form_and_sees_its_real_processes_before_filing(
+    client: Client,
+) -> None:
+    """No stand-in for coactiva here: a process with three unpaid títulos and three
+    measures in force, read by coactiva's eligibility selector."""
+    import html as html_lib
+    import re
+
+    from tests.factories import PASSWORD, JuicioCoactivoFactory
+
+    juicio = JuicioCoactivoFactory(con_medidas=True)
+    empleador = juicio.empleador
+    empleador_user(empleador)
+    formulario = f"{URL}?provincia=17"
+    html = client.get(formulario).content.decode()
+    assert 'id="precheck-ingresar"' in html and juicio.numero not in html
+    enlace = re.search(r'href="(/empleador/ingresar/\?next=[^"]+)"', html)
+    assert enlace
+    response = client.post(
+        html_lib.unescape(enlace.group(1)),
+        {"username": empleador.identificacion, "password": PASSWORD},
+    )
+    assert response.status_code == 302 and response["Location"] == formulario
+    html = client.get(formulario).content.decode()
+    assert 'id="precheck-ingresar"' not in html
+    assert f"Proceso {juicio.numero}:</strong> todavía no cumple la condición" in html
+    for titulo in juicio.titulos.all():
+        assert titulo.numero in html  # each título still owed, with its balance
+    assert f'value="{empleador.identificacion}"' in html
+    # Somewhere else to go after signing in is refused: only the portal and the form.
+    client.logout()
+    response = client.post(
+        "/empleador/ingresar/?next=/admin/",
+        {"username": empleador.identificacion, "password": PASSWORD},
+    )
+    assert response["Location"] == "/empleador/"
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_fifty_concurrent_submissions_get_fifty_gap_free_numbers() -> None:
