@@ -75,6 +75,56 @@ def test_trámite_page_has_every_field_of_the_seed_page(client: Client) -> None:
     assert client.get("/tramites/no-existe/").status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("slug", "textos"),
+    [
+        (
+            "notificacion-de-glosas",
+            [
+                "dentro del término de ocho (8) días subsiguientes a su notificación",
+                "empleadores y sujetos de protección adscritos",
+                "Para mayor información consulte nuestra página web: www.iess.gob.ec.",
+                "Persona Jurídica - Privada, Persona Jurídica - Pública.",
+                "Notificación de pago (glosas notificadas en línea)",
+                "Clave patronal",
+                "Registro único de contribuyentes",
+                "Presente fotocopia del documento.",
+                "Trámite ingresado por ventanilla y resuelto en proceso back",
+                "solicitud de acuerdo de pagos parciales plazo de 13 a 36 meses",
+                "Generación, Consulta e Impresión de Comprobantes",
+                "Verificar IESS turno online",
+                "IESS 516. Art. 129.",
+                "177091",  # 2025-09 attended, from the seed's table
+            ],
+        ),
+        (
+            "certificado-atencion-salud-riesgos-trabajo",
+            [
+                "con el fin de mantener la atención médica por el Seguro de Salud",
+                "Persona Natural - Ecuatoriana, Persona Natural - Extranjera.",
+                "Certificado para atención médica de beneficiarios del Seguro General",
+                "Carta dirigida al Director del Seguro General de Riesgos del Trabajo",
+                "Código de identificación para extranjeros",
+                "Requisito alternativo",
+                "no se aceptarán imágenes borrosas, opacas, cortadas o ilegibles",
+                "Sistema de Gestión Documental Quipux (www.gestiondocumental.gob.ec)",
+                "de lunes a viernes de 8:00 a 17:00 horas",
+                "Constitución de la República del Ecuador. Art. 34.",
+                "atencionalusuario@iess.gob.ec",
+            ],
+        ),
+    ],
+)
+def test_the_other_seed_pages_have_their_fields_too(
+    client: Client, slug: str, textos: list[str]
+) -> None:
+    import html as html_lib
+
+    html = html_lib.unescape(client.get(f"/tramites/{slug}/").content.decode())
+    for texto in textos:
+        assert texto in html, texto
+
+
 def test_an_online_only_service_links_to_its_channel_instead_of_the_ventanilla(
     client: Client,
 ) -> None:
