@@ -336,6 +336,26 @@ def test_numbers_are_per_province_and_year_without_gaps(
     assert [n[-6:] for n in numeros] == ["000001", "000002", "000001", "000003"]
 
 
+def test_a_submission_that_fails_midway_leaves_no_file_and_no_gap(
+    client: Client, django_capture_on_commit_callbacks, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The files are already in storage when the acuse is rendered: if that fails, the
+    transaction rolls back, the files go, and the number is given back."""
+    from tramites import services
+
+    def falla(**kwargs):  # type: ignore[no-untyped-def]
+        raise OSError("disco lleno")
+
+    monkeypatch.setattr(services.core_pdf, "render", falla)
+    with pytest.raises(OSError, match="disco lleno"):
+        _enviar(client, django_capture_on_commit_callbacks)
+    assert not Solicitud.objects.exists() and not DocumentoVerificable.objects.exists()
+    assert not _privados() and not Correo.objects.exists() and not mail.outbox
+    monkeypatch.undo()
+    response = _enviar(client, django_capture_on_commit_callbacks)
+    assert response.status_code == 302 and response["Location"].endswith("-000001/")
+
+
 def test_a_logged_in_employer_sees_the_precheck_and_chooses_its_measures(
     client: Client, django_capture_on_commit_callbacks, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
