@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.functional import lazy
 
 from core import identificacion as ident
 
@@ -38,9 +39,6 @@ def clean_identificacion(form: forms.Form, *, numero_field: str, tipo_field: str
         form.add_error(numero_field, exc)
 
 
-ACEPTA_DOCUMENTOS = ".pdf,.jpg,.jpeg,application/pdf,image/jpeg"
-
-
 class DocumentoField(forms.FileField):
     """An upload slot whose file core.uploads.validate_upload checks. Empty files get
     through to it, so that they too are refused with a message naming the file and the
@@ -53,6 +51,10 @@ class DocumentoField(forms.FileField):
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from core.uploads import tipos_aceptados
+
         kwargs.setdefault("allow_empty_file", True)
-        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": ACEPTA_DOCUMENTOS}))
+        # Lazy: the types are a parameter, read when the page is rendered.
+        acepta = lazy(tipos_aceptados, str)()
+        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": acepta}))
         super().__init__(*args, **kwargs)

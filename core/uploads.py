@@ -178,6 +178,35 @@ def _tamano(n: int, *, exacto: bool = False) -> str:
     return f"{texto} ({bytes_})" if exacto else texto
 
 
+def _tamano_corto(n: int) -> str:
+    """1 MB, 1,5 MB, 512 KB: a limit as people say it."""
+    if n >= 1_048_576:
+        megas = n / 1_048_576
+        return f"{megas:.0f} MB" if megas == int(megas) else f"{megas:.1f} MB".replace(".", ",")
+    if n >= 1024 and n % 1024 == 0:
+        return f"{n // 1024} KB"
+    return f"{n:,} bytes".replace(",", ".")
+
+
+def _tipos() -> list[str]:
+    return [t.lower() for t in parametros.valor("UPLOAD_TIPOS")]
+
+
+def regla_archivos() -> str:
+    """The upload rule in force, as pages and messages say it: «JPG o PDF de hasta
+    1 MB» (from the UPLOAD_TIPOS and UPLOAD_MAX_BYTES parameters)."""
+    permitidos = " o ".join(NOMBRES_TIPO.get(t, t.upper()) for t in _tipos())
+    return f"{permitidos} de hasta {_tamano_corto(int(parametros.valor('UPLOAD_MAX_BYTES')))}"
+
+
+_ACEPTA = {"pdf": ".pdf,application/pdf", "jpg": ".jpg,.jpeg,image/jpeg"}
+
+
+def tipos_aceptados() -> str:
+    """The file inputs' `accept` attribute for the types in force."""
+    return ",".join(_ACEPTA.get(t, f".{t}") for t in _tipos())
+
+
 def clean_filename(name: str) -> str:
     """The original file name, for display only: no path, no control characters."""
     name = os.path.basename((name or "").replace("\\", "/"))
@@ -237,7 +266,7 @@ def validate_upload(file: Any, *, name_for_messages: str) -> ValidatedFile:
     nombre = clean_filename(getattr(file, "name", "") or "")
     quien = f"«{nombre}» ({name_for_messages})"
     limite = int(parametros.valor("UPLOAD_MAX_BYTES"))
-    tipos = [t.lower() for t in parametros.valor("UPLOAD_TIPOS")]
+    tipos = _tipos()
     permitidos = " o ".join(NOMBRES_TIPO.get(t, t.upper()) for t in tipos)
 
     tamano = int(getattr(file, "size", 0) or 0)

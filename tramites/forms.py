@@ -9,12 +9,13 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import lazy
 
 from cartera.models import Empleador
 from core import identificacion as ident
 from core.forms import DocumentoField, clean_identificacion
 from core.models import Provincia
-from core.uploads import ValidatedFile, validate_upload
+from core.uploads import ValidatedFile, regla_archivos, validate_upload
 from tramites import condiciones, services
 from tramites.models import Pregunta, Requisito, Solicitud, Tramite
 
@@ -417,7 +418,9 @@ class SubsanacionForm(ConsultaForm):
     archivo_1 = DocumentoField(
         label="Documento",
         required=False,
-        help_text="JPG o PDF, hasta 1 MB, legible y con la firma cuando corresponda.",
+        help_text=lazy(
+            lambda: f"{regla_archivos()}, legible y con la firma cuando corresponda.", str
+        )(),
     )
     archivo_2 = DocumentoField(label="Otro documento (opcional)", required=False)
     archivo_3 = DocumentoField(label="Otro documento (opcional)", required=False)
@@ -446,7 +449,7 @@ class SubsanacionForm(ConsultaForm):
             except ValidationError as exc:
                 self.add_error(campo, exc)
         if not self.validados and not any(c in self.errors for c in self.CAMPOS_ARCHIVO):
-            self.add_error("archivo_1", "Adjunte al menos un documento (JPG o PDF, hasta 1 MB).")
+            self.add_error("archivo_1", f"Adjunte al menos un documento ({regla_archivos()}).")
         return data
 
 

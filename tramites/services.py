@@ -30,7 +30,7 @@ from core.services import (
     sequence_next,
 )
 from core.storage import generated_name, private_storage
-from core.uploads import ValidatedFile
+from core.uploads import ValidatedFile, regla_archivos
 from tramites import condiciones
 from tramites.models import (
     AutorizacionTercero,
@@ -210,7 +210,7 @@ def requisitos_faltantes(
         if not requisito.obligatorio:
             continue
         if requisito.forma == Requisito.Forma.ARCHIVO and requisito.pk not in archivos:
-            errores[requisito.campo] = f"Adjunte «{requisito.nombre}» (JPG o PDF, hasta 1 MB)."
+            errores[requisito.campo] = f"Adjunte «{requisito.nombre}» ({regla_archivos()})."
         if requisito.forma == Requisito.Forma.DATO and not (datos.get(requisito.pk) or "").strip():
             errores[requisito.campo] = f"Ingrese: {requisito.etiqueta_dato or requisito.nombre}."
     return errores

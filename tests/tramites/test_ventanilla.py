@@ -270,6 +270,31 @@ def test_an_address_longer_than_the_mail_standard_is_refused_not_a_server_error(
     assert not Solicitud.objects.exists() and not _privados()
 
 
+def test_the_pages_state_the_upload_rule_in_force(
+    client: Client, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    """The limit and the types are parameters: when staff change them, every page and
+    message says the new rule (and the file inputs offer the new types)."""
+    import datetime as dt
+
+    from core.services import parametro_set
+
+    html = client.get(URL).content.decode()
+    assert "JPG o PDF de hasta 1 MB" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        parametro_set(clave="UPLOAD_TIPOS", valor=["pdf"], vigente_desde=dt.date(2020, 1, 1))
+        parametro_set(clave="UPLOAD_MAX_BYTES", valor=2_097_152, vigente_desde=dt.date(2020, 1, 1))
+    for url in ["/ventanilla/", URL, "/consulta/subsanar/"]:
+        html = client.get(url).content.decode()
+        assert "PDF de hasta 2 MB" in html and "1 MB" not in html, url
+    assert 'accept=".pdf,application/pdf"' in client.get(URL).content.decode()
+    hipotecas = requisito(LEVANTAMIENTO, "Certificado de hipotecas y gravámenes")
+    response = _enviar(client, django_capture_on_commit_callbacks, **{hipotecas.campo: None})
+    assert response.context["form"].errors[hipotecas.campo] == [
+        "Adjunte «Certificado de hipotecas y gravámenes» (PDF de hasta 2 MB)."
+    ]
+
+
 def test_the_form_shows_every_slot_with_its_condition_for_browsers_without_javascript(
     client: Client,
 ) -> None:
