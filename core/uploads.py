@@ -11,8 +11,9 @@ checked by content, never by name or by the type the browser claims.
   anything appended after the image.
 * PDF: must open with pypdf, not be encrypted, have between 1 and `PDF_MAX_PAGINAS`
   pages, and hold no JavaScript, launch or form-submission actions, embedded files,
-  XFA forms or rich media; objects nested absurdly deep and compressed streams that
-  inflate out of all proportion (decompression bombs) are refused too.
+  XFA forms or rich media, nor web addresses opened by themselves (on opening, or by
+  an /AA trigger); objects nested absurdly deep and compressed streams that inflate
+  out of all proportion (decompression bombs) are refused too.
 
 Parsing runs in a forked child process with a time limit (`UPLOAD_ANALISIS_SEGUNDOS`):
 a file crafted to make a parser loop or eat memory is refused, and the web worker is
@@ -474,6 +475,26 @@ def _nombre_decodificado(raw: bytes) -> str:
     )
 
 
+_RECHAZO_URI_AUTOMATICA = _Rechazo(
+    "contiene acciones que abren direcciones web por sí solas al abrirlo o al recorrerlo, "
+    "que no se aceptan.",
+    "accion",
+)
+
+
+def _abre_web(disparo: Any) -> bool:
+    """Whether an automatic trigger (/OpenAction, or an entry of /AA) opens a web
+    address: a link the reader clicks is fine, a document that navigates by itself is
+    not."""
+    from pypdf.generic import DictionaryObject
+
+    try:
+        accion = disparo.get_object()
+    except Exception:
+        return False
+    return isinstance(accion, DictionaryObject) and accion.get("/S") == "/URI"
+
+
 _RECHAZO_ANIDADO = _Rechazo(
     "tiene una estructura anómala (objetos anidados a demasiada profundidad).", "ilegible"
 )
@@ -499,6 +520,13 @@ def _revisar_objeto(obj: Any, check: Callable[[], None]) -> _Rechazo | None:
             for clave in actual:
                 if clave in _CLAVES_PELIGROSAS:
                     return _Rechazo(*_CLAVES_PELIGROSAS[clave])
+            disparos = actual.get("/AA")
+            if disparos is not None:
+                disparos = disparos.get_object()
+                if isinstance(disparos, DictionaryObject) and any(
+                    _abre_web(d) for d in disparos.values()
+                ):
+                    return _RECHAZO_URI_AUTOMATICA
             for clave in ("/S", "/Type", "/Subtype"):
                 valor = actual.get(clave)
                 if isinstance(valor, str):
@@ -578,6 +606,8 @@ def _analizar_pdf(data: bytes, max_paginas: int) -> tuple[bytes, int] | _Rechazo
         if raiz is None:
             return _Rechazo("está dañado: no tiene catálogo de documento.", "ilegible")
         accion = raiz.get("/OpenAction")
+        if accion is not None and _abre_web(accion):
+            return _RECHAZO_URI_AUTOMATICA
         problema = _revisar_objeto(raiz, check)
         if problema is None and accion is not None:
             problema = _revisar_objeto(accion.get_object(), check)

@@ -131,6 +131,41 @@ def test_pdfs_with_active_content_are_refused() -> None:
     assert "archivos incrustados" in _rechazo("adjunto.pdf", archivos.pdf_con_adjunto())
 
 
+def test_active_content_hidden_in_other_places_is_refused_too() -> None:
+    js = b"<< /S /JavaScript /JS (app.alert\\(1\\)) >>"
+    assert "JavaScript" in _rechazo("aa.pdf", archivos.pdf_con_pagina(b"/AA << /O 4 0 R >>", js))
+    assert "JavaScript" in _rechazo(
+        "anotacion.pdf",
+        archivos.pdf_con_pagina(
+            b"/Annots [4 0 R]", b"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A 5 0 R >>", js
+        ),
+    )
+    assert "XFA" in _rechazo(
+        "xfa.pdf",
+        archivos.pdf_crudo(
+            b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [] /XFA [] >> >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+        ),
+    )
+    # A web address the document opens by itself is refused; a link to click is not.
+    uri = b"<< /S /URI /URI (https://example.test/) >>"
+    assert "abren direcciones web por sí solas" in _rechazo(
+        "abre.pdf", archivos.pdf_con_pagina(b"/AA << /O 4 0 R >>", uri)
+    )
+    al_abrir = archivos.pdf_crudo(
+        b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+        uri,
+    )
+    assert "abren direcciones web por sí solas" in _rechazo("al-abrir.pdf", al_abrir)
+    enlace = archivos.pdf_con_pagina(
+        b"/Annots [4 0 R]", b"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A 5 0 R >>", uri
+    )
+    assert validate_upload(archivos.subido("enlace.pdf", enlace), name_for_messages="x")
+
+
 def test_truncated_pdfs_and_pdfs_with_something_appended_are_refused() -> None:
     bueno = archivos.pdf_bytes()
     assert "incompleto o cortado" in _rechazo("cortado.pdf", bueno[: len(bueno) - 40])
