@@ -147,6 +147,51 @@ def pdf_bomba(megas: int = 200) -> bytes:
     return pdf_con_pagina(b"/Contents 4 0 R", flujo + comprimido + b"\nendstream")
 
 
+def pdf_js_en_flujo_de_objetos(*, escapado: bool = False) -> bytes:
+    """An /OpenAction whose JavaScript action lives only inside a compressed object
+    stream, listed by a cross-reference stream: the raw bytes never show the name."""
+    import struct
+    import zlib
+
+    nombre = b"/J#61vaScript" if escapado else b"/JavaScript"
+    cabecera = b"4 0 "
+    comprimido = zlib.compress(cabecera + b"<< /S " + nombre + b" /JS (app.alert\\(1\\)) >>")
+    salida = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    posiciones = {}
+    for numero, cuerpo in [
+        (1, b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>"),
+        (2, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
+        (3, b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"),
+        (
+            5,
+            b"<< /Type /ObjStm /N 1 /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
+            % (len(cabecera), len(comprimido))
+            + comprimido
+            + b"\nendstream",
+        ),
+    ]:
+        posiciones[numero] = len(salida)
+        salida += f"{numero} 0 obj\n".encode() + cuerpo + b"\nendobj\n"
+    xref = len(salida)
+    filas = struct.pack(">BIH", 0, 0, 65535)
+    filas += b"".join(struct.pack(">BIH", 1, posiciones[n], 0) for n in (1, 2, 3))
+    filas += struct.pack(">BIH", 2, 5, 0)  # object 4: first in object stream 5
+    filas += struct.pack(">BIH", 1, posiciones[5], 0) + struct.pack(">BIH", 1, xref, 0)
+    datos = zlib.compress(filas)
+    salida += (
+        b"6 0 obj\n<< /Type /XRef /Size 7 /W [1 4 2] /Root 1 0 R /Filter /FlateDecode "
+        b"/Length %d >>\nstream\n" % len(datos) + datos + b"\nendstream\nendobj\n"
+    )
+    salida += b"startxref\n%d\n%%%%EOF\n" % xref
+    return bytes(salida)
+
+
+def imagen(formato: str, modo: str = "RGB") -> bytes:
+    salida = io.BytesIO()
+    Image.new(modo, (64, 64), 90).save(salida, format=formato)
+    return salida.getvalue()
+
+
 def subido(
     nombre: str, contenido: bytes, tipo: str = "application/octet-stream"
 ) -> SimpleUploadedFile:
