@@ -481,15 +481,29 @@ def solicitud_presentar(
     guardados: list[str] = []
     storage = private_storage()
     try:
+        # The files go to storage before the transaction: they do not need the number,
+        # and the province's sequence row stays locked from the number to the commit
+        # (with object storage each write is a network round trip).
+        por_guardar: list[tuple[Requisito, ValidatedFile, str]] = []
+        for requisito in aplicables:
+            validado = archivos.get(requisito.pk)
+            if validado is None or requisito.forma != Requisito.Forma.ARCHIVO:
+                continue
+            nombre = storage.save(
+                generated_name("solicitudes", validado.extension),
+                ContentFile(validado.content),
+            )
+            guardados.append(nombre)
+            por_guardar.append((requisito, validado, nombre))
+        recibido_el = calendar.received_on(ahora, cantones=cantones_de(provincia.pk))
+        empleador = (
+            Empleador.objects.filter(identificacion=empleador_identificacion).first()
+            if empleador_identificacion
+            else None
+        )
         with transaction.atomic():
             anio = timezone.localtime(ahora).year
             secuencia = sequence_next(clave=f"solicitud:{provincia.pk}:{anio}")
-            recibido_el = calendar.received_on(ahora, cantones=cantones_de(provincia.pk))
-            empleador = (
-                Empleador.objects.filter(identificacion=empleador_identificacion).first()
-                if empleador_identificacion
-                else None
-            )
             solicitud = Solicitud.objects.create(
                 numero=numero_solicitud(provincia_id=provincia.pk, anio=anio, secuencia=secuencia),
                 tramite=tramite,
@@ -522,31 +536,22 @@ def solicitud_presentar(
                 cuenta=cuenta if getattr(cuenta, "is_authenticated", False) else None,
                 autorizacion=autorizacion,
             )
-            documentos = []
-            for requisito in aplicables:
-                validado = archivos.get(requisito.pk)
-                if validado is None or requisito.forma != Requisito.Forma.ARCHIVO:
-                    continue
-                nombre = storage.save(
-                    generated_name("solicitudes", validado.extension),
-                    ContentFile(validado.content),
+            documentos = [
+                DocumentoSolicitud(
+                    solicitud=solicitud,
+                    requisito=requisito,
+                    origen=DocumentoSolicitud.Origen.SOLICITANTE,
+                    nombre=requisito.nombre,
+                    nombre_original=validado.nombre_original,
+                    archivo=nombre,
+                    tipo=validado.tipo,
+                    tamano=validado.size,
+                    sha256=validado.sha256,
+                    paginas=validado.paginas,
+                    creado_en=ahora,
                 )
-                guardados.append(nombre)
-                documentos.append(
-                    DocumentoSolicitud(
-                        solicitud=solicitud,
-                        requisito=requisito,
-                        origen=DocumentoSolicitud.Origen.SOLICITANTE,
-                        nombre=requisito.nombre,
-                        nombre_original=validado.nombre_original,
-                        archivo=nombre,
-                        tipo=validado.tipo,
-                        tamano=validado.size,
-                        sha256=validado.sha256,
-                        paginas=validado.paginas,
-                        creado_en=ahora,
-                    )
-                )
+                for requisito, validado, nombre in por_guardar
+            ]
             DocumentoSolicitud.objects.bulk_create(documentos)
             HistorialSolicitud.objects.create(
                 solicitud=solicitud,
