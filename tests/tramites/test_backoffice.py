@@ -656,7 +656,9 @@ def test_demo_requests_have_due_dates_and_assignees() -> None:
     assert "jefe.coactiva.17" in salida.getvalue()
 
 
-def test_the_upload_page_is_rate_limited_like_the_status_lookup(client: Client) -> None:
+def test_the_upload_page_is_rate_limited_like_the_status_lookup(
+    client: Client, ratelimit_clock: None
+) -> None:
     codigos = {
         client.post(
             "/consulta/subsanar/", {"numero": f"VV-17-2026-{i:06d}", "identificacion": "1710034065"}

@@ -194,7 +194,7 @@ def test_both_credentials_are_required_with_spanish_messages(client: Client) -> 
     assert "VV-17-2026-000123" in response.context["form"].errors["numero"][0]
 
 
-def test_status_lookups_are_rate_limited(client: Client) -> None:
+def test_status_lookups_are_rate_limited(client: Client, ratelimit_clock: None) -> None:
     codigos = {
         _consultar(client, f"VV-17-2026-{i:06d}", "1710034065").status_code for i in range(31)
     }
