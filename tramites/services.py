@@ -281,6 +281,8 @@ def autorizacion_otorgar(
         errores["cedula"] = exc.messages
     if not nombre.strip():
         errores["nombre"] = ["Ingrese los nombres y apellidos de la persona autorizada."]
+    if len(email.strip()) > 254:  # the mail standard's limit, and the column's
+        errores["email"] = ["El correo electrónico puede tener hasta 254 caracteres."]
     if not tramites:
         errores["tramites"] = ["Elija al menos un trámite."]
     hoy = timezone.localdate()
