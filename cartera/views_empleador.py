@@ -115,8 +115,14 @@ class Ingresar(auth_views.LoginView):
         return reverse("cartera:obligaciones")
 
     def get_success_url(self) -> str:
+        # Back to the portal, or to the Ventanilla form the employer signed in from
+        # (the levantamiento form shows its processes' eligibility once signed in).
         url = self.get_redirect_url()
-        if url and url.startswith("/empleador/") and url_has_allowed_host_and_scheme(url, None):
+        if (
+            url
+            and url.startswith(("/empleador/", "/ventanilla/"))
+            and url_has_allowed_host_and_scheme(url, None)
+        ):
             return url
         return self.get_default_redirect_url()
 

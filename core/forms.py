@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.functional import lazy
 
 from core import identificacion as ident
 
@@ -36,3 +37,24 @@ def clean_identificacion(form: forms.Form, *, numero_field: str, tipo_field: str
         form.cleaned_data[numero_field] = ident.validar(numero, tipo).numero
     except forms.ValidationError as exc:
         form.add_error(numero_field, exc)
+
+
+class DocumentoField(forms.FileField):
+    """An upload slot whose file core.uploads.validate_upload checks. Empty files get
+    through to it, so that they too are refused with a message naming the file and the
+    slot (Django's own says only «El fichero enviado está vacío»)."""
+
+    default_error_messages = {
+        "invalid": "No recibimos el archivo: vuelva a seleccionarlo.",
+        "missing": "No recibimos el archivo: vuelva a seleccionarlo.",
+        "contradiction": "Seleccione un archivo o quite el actual, no ambos.",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from core.uploads import tipos_aceptados
+
+        kwargs.setdefault("allow_empty_file", True)
+        # Lazy: the types are a parameter, read when the page is rendered.
+        acepta = lazy(tipos_aceptados, str)()
+        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": acepta}))
+        super().__init__(*args, **kwargs)

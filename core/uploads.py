@@ -11,7 +11,9 @@ checked by content, never by name or by the type the browser claims.
   anything appended after the image.
 * PDF: must open with pypdf, not be encrypted, have between 1 and `PDF_MAX_PAGINAS`
   pages, and hold no JavaScript, launch or form-submission actions, embedded files,
-  XFA forms or rich media.
+  XFA forms or rich media, nor web addresses opened by themselves (on opening, or by
+  an /AA trigger); objects nested absurdly deep and compressed streams that inflate
+  out of all proportion (decompression bombs) are refused too.
 
 Parsing runs in a forked child process with a time limit (`UPLOAD_ANALISIS_SEGUNDOS`):
 a file crafted to make a parser loop or eat memory is refused, and the web worker is
@@ -36,6 +38,7 @@ import re
 import time
 import unicodedata
 import warnings
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -54,6 +57,12 @@ from core import parametros
 IMAGEN_MAX_PIXELES = 40_000_000
 JPEG_CALIDADES = (90, 80, 70, 60)
 _PDF_MAX_OBJETOS = 200_000
+# Direct objects nested deeper than this are refused: no real document comes near it,
+# and PDF viewers give up well before (PDFium, Chrome's viewer, stops at 64 levels).
+_PDF_MAX_ANIDAMIENTO = 64
+# What all FlateDecode streams of one PDF may inflate to together: a 50-page scan of
+# bilevel A4 pages at 300 dpi is about 55 MB; 1 MB of zeros deflates from ~1 GB.
+_PDF_MAX_DESCOMPRIMIDO = 128 * 1024 * 1024
 
 CONTENT_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg"}
 NOMBRES_TIPO = {"pdf": "PDF", "jpg": "JPG"}
@@ -170,6 +179,35 @@ def _tamano(n: int, *, exacto: bool = False) -> str:
     return f"{texto} ({bytes_})" if exacto else texto
 
 
+def _tamano_corto(n: int) -> str:
+    """1 MB, 1,5 MB, 512 KB: a limit as people say it."""
+    if n >= 1_048_576:
+        megas = n / 1_048_576
+        return f"{megas:.0f} MB" if megas == int(megas) else f"{megas:.1f} MB".replace(".", ",")
+    if n >= 1024 and n % 1024 == 0:
+        return f"{n // 1024} KB"
+    return f"{n:,} bytes".replace(",", ".")
+
+
+def _tipos() -> list[str]:
+    return [t.lower() for t in parametros.valor("UPLOAD_TIPOS")]
+
+
+def regla_archivos() -> str:
+    """The upload rule in force, as pages and messages say it: «JPG o PDF de hasta
+    1 MB» (from the UPLOAD_TIPOS and UPLOAD_MAX_BYTES parameters)."""
+    permitidos = " o ".join(NOMBRES_TIPO.get(t, t.upper()) for t in _tipos())
+    return f"{permitidos} de hasta {_tamano_corto(int(parametros.valor('UPLOAD_MAX_BYTES')))}"
+
+
+_ACEPTA = {"pdf": ".pdf,application/pdf", "jpg": ".jpg,.jpeg,image/jpeg"}
+
+
+def tipos_aceptados() -> str:
+    """The file inputs' `accept` attribute for the types in force."""
+    return ",".join(_ACEPTA.get(t, f".{t}") for t in _tipos())
+
+
 def clean_filename(name: str) -> str:
     """The original file name, for display only: no path, no control characters."""
     name = os.path.basename((name or "").replace("\\", "/"))
@@ -229,7 +267,7 @@ def validate_upload(file: Any, *, name_for_messages: str) -> ValidatedFile:
     nombre = clean_filename(getattr(file, "name", "") or "")
     quien = f"«{nombre}» ({name_for_messages})"
     limite = int(parametros.valor("UPLOAD_MAX_BYTES"))
-    tipos = [t.lower() for t in parametros.valor("UPLOAD_TIPOS")]
+    tipos = _tipos()
     permitidos = " o ".join(NOMBRES_TIPO.get(t, t.upper()) for t in tipos)
 
     tamano = int(getattr(file, "size", 0) or 0)
@@ -347,7 +385,7 @@ def _deadline() -> Callable[[], None]:
 
 
 def _analizar_jpeg(data: bytes, limite: int) -> tuple[bytes, None] | _Rechazo:
-    from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+    from PIL import Image, ImageFile, ImageOps, JpegImagePlugin, UnidentifiedImageError
 
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     Image.MAX_IMAGE_PIXELS = IMAGEN_MAX_PIXELES
@@ -356,6 +394,8 @@ def _analizar_jpeg(data: bytes, limite: int) -> tuple[bytes, None] | _Rechazo:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data), formats=["JPEG"]) as imagen:
                 imagen.load()  # decodes every pixel: truncated or corrupt data raises here
+                tablas = getattr(imagen, "quantization", None)
+                muestreo = JpegImagePlugin.get_sampling(imagen)
                 limpia = ImageOps.exif_transpose(imagen)
                 if limpia.mode not in ("RGB", "L"):
                     limpia = limpia.convert("RGB")
@@ -372,9 +412,17 @@ def _analizar_jpeg(data: bytes, limite: int) -> tuple[bytes, None] | _Rechazo:
             "es una imagen JPG dañada o incompleta; vuelva a escanear el documento.", "ilegible"
         )
     # Re-encode: only the pixels survive (no EXIF, XMP, comments or appended data).
-    for calidad in JPEG_CALIDADES:
+    intentos: list[dict[str, Any]] = [{"quality": calidad} for calidad in JPEG_CALIDADES]
+    if tablas:
+        # A detailed photo saved at low quality can grow at any of ours; its own
+        # quantization (and chroma subsampling) gives back about its original size.
+        propio: dict[str, Any] = {"qtables": tablas}
+        if muestreo >= 0:
+            propio["subsampling"] = muestreo
+        intentos.append(propio)
+    for opciones in intentos:
         salida = io.BytesIO()
-        limpia.save(salida, format="JPEG", quality=calidad, optimize=True)
+        limpia.save(salida, format="JPEG", optimize=True, **opciones)
         if salida.tell() <= limite:
             return salida.getvalue(), None
     return _Rechazo(
@@ -427,24 +475,58 @@ def _nombre_decodificado(raw: bytes) -> str:
     )
 
 
+_RECHAZO_URI_AUTOMATICA = _Rechazo(
+    "contiene acciones que abren direcciones web por sí solas al abrirlo o al recorrerlo, "
+    "que no se aceptan.",
+    "accion",
+)
+
+
+def _abre_web(disparo: Any) -> bool:
+    """Whether an automatic trigger (/OpenAction, or an entry of /AA) opens a web
+    address: a link the reader clicks is fine, a document that navigates by itself is
+    not."""
+    from pypdf.generic import DictionaryObject
+
+    try:
+        accion = disparo.get_object()
+    except Exception:
+        return False
+    return isinstance(accion, DictionaryObject) and accion.get("/S") == "/URI"
+
+
+_RECHAZO_ANIDADO = _Rechazo(
+    "tiene una estructura anómala (objetos anidados a demasiada profundidad).", "ilegible"
+)
+
+
 def _revisar_objeto(obj: Any, check: Callable[[], None]) -> _Rechazo | None:
     """Look at one object and its direct children (indirect ones are visited on their
     own, from the cross-reference table)."""
     from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
-    pila = [obj]
+    pila = [(obj, 0)]
     vistos = 0
     while pila:
-        actual = pila.pop()
+        actual, nivel = pila.pop()
         vistos += 1
         if vistos % 500 == 0:
             check()
         if isinstance(actual, IndirectObject):
             continue
+        if nivel > _PDF_MAX_ANIDAMIENTO and isinstance(actual, DictionaryObject | ArrayObject):
+            return _RECHAZO_ANIDADO
         if isinstance(actual, DictionaryObject):
             for clave in actual:
                 if clave in _CLAVES_PELIGROSAS:
                     return _Rechazo(*_CLAVES_PELIGROSAS[clave])
+            disparos = actual.get("/AA")
+            if disparos is not None:
+                disparos = disparos.get_object()
+                if isinstance(disparos, DictionaryObject) and any(
+                    _abre_web(d) for d in disparos.values()
+                ):
+                    return _RECHAZO_URI_AUTOMATICA
             for clave in ("/S", "/Type", "/Subtype"):
                 valor = actual.get(clave)
                 if isinstance(valor, str):
@@ -452,10 +534,41 @@ def _revisar_objeto(obj: Any, check: Callable[[], None]) -> _Rechazo | None:
                         return _Rechazo(*_ACCIONES_PELIGROSAS[valor])
                     if valor in _TIPOS_PELIGROSOS:
                         return _Rechazo(*_TIPOS_PELIGROSOS[valor])
-            pila.extend(actual.values())
+            pila.extend((valor, nivel + 1) for valor in actual.values())
         elif isinstance(actual, ArrayObject):
-            pila.extend(actual)
+            pila.extend((valor, nivel + 1) for valor in actual)
     return None
+
+
+_FLATE = {"/FlateDecode", "/Fl"}
+
+
+def _inflado(objeto: Any, presupuesto: int, check: Callable[[], None]) -> int:
+    """How many bytes a FlateDecode stream inflates to, counting no further than just
+    past `presupuesto` (0 for any other object). Corrupt data counts as far as it goes:
+    rejecting it is pypdf's business, not this measure's."""
+    from pypdf.generic import ArrayObject, StreamObject
+
+    if not isinstance(objeto, StreamObject):
+        return 0
+    filtro = objeto.get("/Filter")
+    if isinstance(filtro, ArrayObject):
+        filtro = filtro[0] if filtro else None
+    if filtro not in _FLATE:
+        return 0
+    datos = objeto._data
+    descompresor = zlib.decompressobj()
+    total = 0
+    try:
+        while datos and total <= presupuesto:
+            total += len(descompresor.decompress(datos, 4 * 1024 * 1024))
+            datos = descompresor.unconsumed_tail
+            check()
+            if descompresor.eof:
+                break
+    except zlib.error:
+        pass
+    return total
 
 
 def _analizar_pdf(data: bytes, max_paginas: int) -> tuple[bytes, int] | _Rechazo:
@@ -493,6 +606,8 @@ def _analizar_pdf(data: bytes, max_paginas: int) -> tuple[bytes, int] | _Rechazo
         if raiz is None:
             return _Rechazo("está dañado: no tiene catálogo de documento.", "ilegible")
         accion = raiz.get("/OpenAction")
+        if accion is not None and _abre_web(accion):
+            return _RECHAZO_URI_AUTOMATICA
         problema = _revisar_objeto(raiz, check)
         if problema is None and accion is not None:
             problema = _revisar_objeto(accion.get_object(), check)
@@ -504,6 +619,7 @@ def _analizar_pdf(data: bytes, max_paginas: int) -> tuple[bytes, int] | _Rechazo
         numeros += [(num, 0) for num in lector.xref_objStm]
         if len(numeros) > _PDF_MAX_OBJETOS:
             return _Rechazo("tiene una estructura anómala (demasiados objetos).", "ilegible")
+        presupuesto = _PDF_MAX_DESCOMPRIMIDO
         for i, (num, gen) in enumerate(numeros):
             if i % 200 == 0:
                 check()
@@ -514,6 +630,14 @@ def _analizar_pdf(data: bytes, max_paginas: int) -> tuple[bytes, int] | _Rechazo
             problema = _revisar_objeto(objeto, check)
             if problema is not None:
                 return problema
+            presupuesto -= _inflado(objeto, presupuesto, check)
+            if presupuesto < 0:
+                return _Rechazo(
+                    "contiene datos comprimidos que se expanden de forma desproporcionada "
+                    f"(más de {_PDF_MAX_DESCOMPRIMIDO // 1_048_576} MB); no se acepta por "
+                    "seguridad.",
+                    "bomba",
+                )
         for pagina in lector.pages:
             check()
             for anotacion in pagina.get("/Annots") or []:

@@ -9,12 +9,13 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import lazy
 
 from cartera.models import Empleador
 from core import identificacion as ident
-from core.forms import clean_identificacion
+from core.forms import DocumentoField, clean_identificacion
 from core.models import Provincia
-from core.uploads import ValidatedFile, validate_upload
+from core.uploads import ValidatedFile, regla_archivos, validate_upload
 from tramites import condiciones, services
 from tramites.models import Pregunta, Requisito, Solicitud, Tramite
 
@@ -79,10 +80,14 @@ class SolicitudForm(forms.Form):
         label="Número de identificación", max_length=20, help_text="Cédula, RUC o código."
     )
     nombre = forms.CharField(label="Nombres y apellidos completos", max_length=200)
+    # 254: the column's length (RFC 5321); a longer address would otherwise pass the
+    # form and fail in the database.
     email = forms.EmailField(
-        label="Correo electrónico", help_text="Aquí recibirá el acuse de recibo y los avisos."
+        label="Correo electrónico",
+        max_length=254,
+        help_text="Aquí recibirá el acuse de recibo y los avisos.",
     )
-    email_confirmacion = forms.EmailField(label="Confirme su correo electrónico")
+    email_confirmacion = forms.EmailField(label="Confirme su correo electrónico", max_length=254)
     telefono = forms.RegexField(
         label="Teléfono convencional",
         regex=r"^0[2-7][0-9]{7}$",
@@ -191,13 +196,7 @@ class SolicitudForm(forms.Form):
                     required=False,
                 )
             else:
-                slot = forms.FileField(
-                    label=requisito.nombre,
-                    required=False,
-                    widget=forms.ClearableFileInput(
-                        attrs={"accept": ".pdf,.jpg,.jpeg,application/pdf,image/jpeg"}
-                    ),
-                )
+                slot = DocumentoField(label=requisito.nombre, required=False)
             self.fields[requisito.campo] = slot
 
     # -- Layout helpers for the template -----------------------------------------------
@@ -416,13 +415,15 @@ class SubsanacionForm(ConsultaForm):
     """The filer's answer to a request for documents: the same credentials as
     /consulta/ and up to three files, checked like the original requisites."""
 
-    archivo_1 = forms.FileField(
+    archivo_1 = DocumentoField(
         label="Documento",
         required=False,
-        help_text="JPG o PDF, hasta 1 MB, legible y con la firma cuando corresponda.",
+        help_text=lazy(
+            lambda: f"{regla_archivos()}, legible y con la firma cuando corresponda.", str
+        )(),
     )
-    archivo_2 = forms.FileField(label="Otro documento (opcional)", required=False)
-    archivo_3 = forms.FileField(label="Otro documento (opcional)", required=False)
+    archivo_2 = DocumentoField(label="Otro documento (opcional)", required=False)
+    archivo_3 = DocumentoField(label="Otro documento (opcional)", required=False)
     comentario = forms.CharField(
         label="Comentario para la unidad (opcional)",
         required=False,
@@ -448,7 +449,7 @@ class SubsanacionForm(ConsultaForm):
             except ValidationError as exc:
                 self.add_error(campo, exc)
         if not self.validados and not any(c in self.errors for c in self.CAMPOS_ARCHIVO):
-            self.add_error("archivo_1", "Adjunte al menos un documento (JPG o PDF, hasta 1 MB).")
+            self.add_error("archivo_1", f"Adjunte al menos un documento ({regla_archivos()}).")
         return data
 
 

@@ -109,20 +109,24 @@ class Mes:
         return f"{self.anio}-{self.mes:02d}"
 
 
-def transparencia(*, tramite_id: int | None = None, meses: int = 24) -> list[Mes]:
-    """Complaints and attended (resolved) requests per month for one trámite (or all),
-    the last `meses` months that have figures: the catalogue's historical figures from
-    before the portal plus the portal's own, computed from its data. Cached for a few
-    minutes (it aggregates every request)."""
-    clave = f"tramites:transparencia:{tramite_id or 'todos'}:{meses}"
+GRAFICO_MESES = 24  # months in the transparency charts; the tables show every month
+
+
+def transparencia(*, tramite_id: int | None = None, meses: int | None = None) -> list[Mes]:
+    """Complaints and attended (resolved) requests per month for one trámite (or all):
+    the catalogue's historical figures from before the portal plus the portal's own,
+    computed from its data. Every month from the first with figures to the last, a
+    month without any inside that range counting as zero; `meses` keeps only the last
+    ones. Cached for a few minutes (it aggregates every request)."""
+    clave = f"tramites:transparencia:{tramite_id or 'todos'}"
     datos = cache.get(clave)
     if datos is None:
-        datos = _transparencia(tramite_id=tramite_id, meses=meses)
+        datos = _transparencia(tramite_id=tramite_id)
         cache.set(clave, datos, TRANSPARENCIA_CACHE_SEGUNDOS)
-    return datos
+    return datos[-meses:] if meses else datos
 
 
-def _transparencia(*, tramite_id: int | None, meses: int) -> list[Mes]:
+def _transparencia(*, tramite_id: int | None) -> list[Mes]:
     conteo: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
     historico = EstadisticaHistorica.objects.all()
     resueltas = Solicitud.objects.filter(resuelta_en__isnull=False)
@@ -145,8 +149,15 @@ def _transparencia(*, tramite_id: int | None, meses: int) -> list[Mes]:
         quejas.annotate(m=TruncMonth("creado_en", tzinfo=tz)).values("m").annotate(n=Count("id"))
     ):
         conteo[(fila["m"].year, fila["m"].month)][0] += fila["n"]
-    claves = sorted(conteo)[-meses:]
-    return [Mes(a, m, conteo[(a, m)][0], conteo[(a, m)][1]) for a, m in claves]
+    if not conteo:
+        return []
+    (anio, mes), ultimo = min(conteo), max(conteo)
+    resultado = []
+    while (anio, mes) <= ultimo:
+        quejas_mes, atenciones_mes = conteo.get((anio, mes), (0, 0))
+        resultado.append(Mes(anio, mes, quejas_mes, atenciones_mes))
+        anio, mes = (anio + 1, 1) if mes == 12 else (anio, mes + 1)
+    return resultado
 
 
 # --- Public status ---------------------------------------------------------------------------

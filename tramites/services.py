@@ -30,7 +30,7 @@ from core.services import (
     sequence_next,
 )
 from core.storage import generated_name, private_storage
-from core.uploads import ValidatedFile
+from core.uploads import ValidatedFile, regla_archivos
 from tramites import condiciones
 from tramites.models import (
     AutorizacionTercero,
@@ -210,7 +210,7 @@ def requisitos_faltantes(
         if not requisito.obligatorio:
             continue
         if requisito.forma == Requisito.Forma.ARCHIVO and requisito.pk not in archivos:
-            errores[requisito.campo] = f"Adjunte «{requisito.nombre}» (JPG o PDF, hasta 1 MB)."
+            errores[requisito.campo] = f"Adjunte «{requisito.nombre}» ({regla_archivos()})."
         if requisito.forma == Requisito.Forma.DATO and not (datos.get(requisito.pk) or "").strip():
             errores[requisito.campo] = f"Ingrese: {requisito.etiqueta_dato or requisito.nombre}."
     return errores
@@ -281,6 +281,8 @@ def autorizacion_otorgar(
         errores["cedula"] = exc.messages
     if not nombre.strip():
         errores["nombre"] = ["Ingrese los nombres y apellidos de la persona autorizada."]
+    if len(email.strip()) > 254:  # the mail standard's limit, and the column's
+        errores["email"] = ["El correo electrónico puede tener hasta 254 caracteres."]
     if not tramites:
         errores["tramites"] = ["Elija al menos un trámite."]
     hoy = timezone.localdate()
@@ -481,15 +483,29 @@ def solicitud_presentar(
     guardados: list[str] = []
     storage = private_storage()
     try:
+        # The files go to storage before the transaction: they do not need the number,
+        # and the province's sequence row stays locked from the number to the commit
+        # (with object storage each write is a network round trip).
+        por_guardar: list[tuple[Requisito, ValidatedFile, str]] = []
+        for requisito in aplicables:
+            validado = archivos.get(requisito.pk)
+            if validado is None or requisito.forma != Requisito.Forma.ARCHIVO:
+                continue
+            nombre = storage.save(
+                generated_name("solicitudes", validado.extension),
+                ContentFile(validado.content),
+            )
+            guardados.append(nombre)
+            por_guardar.append((requisito, validado, nombre))
+        recibido_el = calendar.received_on(ahora, cantones=cantones_de(provincia.pk))
+        empleador = (
+            Empleador.objects.filter(identificacion=empleador_identificacion).first()
+            if empleador_identificacion
+            else None
+        )
         with transaction.atomic():
             anio = timezone.localtime(ahora).year
             secuencia = sequence_next(clave=f"solicitud:{provincia.pk}:{anio}")
-            recibido_el = calendar.received_on(ahora, cantones=cantones_de(provincia.pk))
-            empleador = (
-                Empleador.objects.filter(identificacion=empleador_identificacion).first()
-                if empleador_identificacion
-                else None
-            )
             solicitud = Solicitud.objects.create(
                 numero=numero_solicitud(provincia_id=provincia.pk, anio=anio, secuencia=secuencia),
                 tramite=tramite,
@@ -522,31 +538,22 @@ def solicitud_presentar(
                 cuenta=cuenta if getattr(cuenta, "is_authenticated", False) else None,
                 autorizacion=autorizacion,
             )
-            documentos = []
-            for requisito in aplicables:
-                validado = archivos.get(requisito.pk)
-                if validado is None or requisito.forma != Requisito.Forma.ARCHIVO:
-                    continue
-                nombre = storage.save(
-                    generated_name("solicitudes", validado.extension),
-                    ContentFile(validado.content),
+            documentos = [
+                DocumentoSolicitud(
+                    solicitud=solicitud,
+                    requisito=requisito,
+                    origen=DocumentoSolicitud.Origen.SOLICITANTE,
+                    nombre=requisito.nombre,
+                    nombre_original=validado.nombre_original,
+                    archivo=nombre,
+                    tipo=validado.tipo,
+                    tamano=validado.size,
+                    sha256=validado.sha256,
+                    paginas=validado.paginas,
+                    creado_en=ahora,
                 )
-                guardados.append(nombre)
-                documentos.append(
-                    DocumentoSolicitud(
-                        solicitud=solicitud,
-                        requisito=requisito,
-                        origen=DocumentoSolicitud.Origen.SOLICITANTE,
-                        nombre=requisito.nombre,
-                        nombre_original=validado.nombre_original,
-                        archivo=nombre,
-                        tipo=validado.tipo,
-                        tamano=validado.size,
-                        sha256=validado.sha256,
-                        paginas=validado.paginas,
-                        creado_en=ahora,
-                    )
-                )
+                for requisito, validado, nombre in por_guardar
+            ]
             DocumentoSolicitud.objects.bulk_create(documentos)
             HistorialSolicitud.objects.create(
                 solicitud=solicitud,

@@ -38,6 +38,13 @@ CONSULTA_RATE_IP = "30/m"
 CONSULTA_RATE_NUMERO = "20/h"
 
 
+def numero_consultado(group: str, request: HttpRequest) -> str:
+    """Rate-limit key of the pages that take a tracking number: the number as the
+    lookup reads it (case and spaces ignored), so writing one number in different ways
+    does not multiply its limit."""
+    return "".join(request.POST.get("numero", "").split()).upper()[:30]
+
+
 # --- Catalogue --------------------------------------------------------------------------
 
 
@@ -91,6 +98,7 @@ def _detalle(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("Trámite no encontrado")
     requisitos = list(tramite.requisitos.all())
     transparencia = selectors.transparencia(tramite_id=tramite.pk)
+    grafico = transparencia[-selectors.GRAFICO_MESES :]
     return render(
         request,
         "tramites/detalle.html",
@@ -100,7 +108,8 @@ def _detalle(request: HttpRequest, slug: str) -> HttpResponse:
             "especificos": [r for r in requisitos if r.clase != r.Clase.GENERAL],
             "canales": list(tramite.canales.all()),
             "transparencia": transparencia,
-            "serie": [(m.etiqueta, m.quejas, m.atenciones) for m in transparencia],
+            "serie": [(m.etiqueta, m.quejas, m.atenciones) for m in grafico],
+            "grafico_parcial": len(grafico) < len(transparencia),
             "base_legal": [b for b in tramite.base_legal.splitlines() if b.strip()],
         },
     )
@@ -257,7 +266,7 @@ def recibida_acuse(request: HttpRequest, numero: str) -> FileResponse:
 
 @never_cache
 @ratelimit(key="ip", rate=CONSULTA_RATE_IP, method="POST", block=True)
-@ratelimit(key="post:numero", rate=CONSULTA_RATE_NUMERO, method="POST", block=True)
+@ratelimit(key=numero_consultado, rate=CONSULTA_RATE_NUMERO, method="POST", block=True)
 def consulta(request: HttpRequest) -> HttpResponse:
     """Status of a request: tracking number + the filer's identification, both required.
     A wrong pair gets the same answer whether or not the number exists."""
@@ -310,7 +319,7 @@ def consulta(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 @require_POST
 @ratelimit(key="ip", rate=CONSULTA_RATE_IP, block=True)
-@ratelimit(key="post:numero", rate=CONSULTA_RATE_NUMERO, block=True)
+@ratelimit(key=numero_consultado, rate=CONSULTA_RATE_NUMERO, block=True)
 def consulta_documento(request: HttpRequest, documento_id: int) -> FileResponse:
     """Download of the result document (or the acuse, id 0) by the filer: checks the
     same credentials as /consulta/. It changes nothing and a forged cross-site request
@@ -360,6 +369,7 @@ def transparencia(request: HttpRequest) -> HttpResponse:
     tramites = list(Tramite.objects.filter(activo=True).order_by("orden").only("slug", "nombre"))
     elegido = next((t for t in tramites if t.slug == request.GET.get("tramite")), None)
     meses = selectors.transparencia(tramite_id=elegido.pk if elegido else None)
+    grafico = meses[-selectors.GRAFICO_MESES :]
     return render(
         request,
         "tramites/transparencia.html",
@@ -367,7 +377,10 @@ def transparencia(request: HttpRequest) -> HttpResponse:
             "tramites": tramites,
             "elegido": elegido,
             "meses": list(reversed(meses)),
-            "serie": [(m.etiqueta, m.quejas, m.atenciones) for m in meses],
+            "desde": meses[0] if meses else None,
+            "hasta": meses[-1] if meses else None,
+            "serie": [(m.etiqueta, m.quejas, m.atenciones) for m in grafico],
+            "grafico_parcial": len(grafico) < len(meses),
             "total_quejas": sum(m.quejas for m in meses),
             "total_atenciones": sum(m.atenciones for m in meses),
         },
@@ -376,7 +389,7 @@ def transparencia(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @ratelimit(key="ip", rate="10/m", method="POST", block=True)
-@ratelimit(key="post:numero", rate="10/h", method="POST", block=True)
+@ratelimit(key=numero_consultado, rate="10/h", method="POST", block=True)
 def queja(request: HttpRequest) -> HttpResponse:
     form = QuejaForm(request.POST or None, initial={"numero": request.GET.get("numero", "")})
     if request.method == "POST" and form.is_valid():
@@ -440,7 +453,7 @@ def documento_staff(request: HttpRequest, documento_id: int) -> FileResponse:
 @never_cache
 @limited_uploads  # first: the rate limit reads the body, after the size limit is in place
 @ratelimit(key="ip", rate=CONSULTA_RATE_IP, method="POST", block=True)
-@ratelimit(key="post:numero", rate=CONSULTA_RATE_NUMERO, method="POST", block=True)
+@ratelimit(key=numero_consultado, rate=CONSULTA_RATE_NUMERO, method="POST", block=True)
 def subsanar(request: HttpRequest) -> HttpResponse:
     """The filer completes an observed request: same credentials as /consulta/, files
     checked like the original requisites. A wrong pair gets the same answer whether or

@@ -26,3 +26,11 @@ def dolares(value: Any) -> str:
         grupos.insert(0, entero[-3:])
         entero = entero[:-3]
     return f"{sign}USD {'.'.join(grupos)},{decimales}"
+
+
+@register.simple_tag
+def regla_archivos() -> str:
+    """«JPG o PDF de hasta 1 MB», from the upload parameters in force."""
+    from core.uploads import regla_archivos as regla
+
+    return regla()

@@ -85,6 +85,32 @@ def test_the_limit_and_types_are_parameters() -> None:
     assert "el máximo permitido es 300 bytes" in _rechazo("carta.pdf", archivos.pdf_bytes())
 
 
+def test_common_jpeg_variants_are_accepted_upright_and_in_colour() -> None:
+    def validar(contenido: bytes) -> Image.Image:
+        validado = validate_upload(archivos.subido("foto.jpg", contenido), name_for_messages="x")
+        return Image.open(io.BytesIO(validado.content))
+
+    # CMYK (Adobe) scans keep their colour once converted to RGB.
+    r, g, b = validar(archivos.jpeg_bytes(modo="CMYK")).convert("RGB").getpixel((3, 3))
+    assert r > 200 and g < 60 and b < 60, (r, g, b)
+    assert validar(archivos.jpeg_bytes(modo="L")).mode == "L"
+    assert validar(archivos.jpeg_bytes(progressive=True)).size == (640, 480)
+    # A phone photo taken sideways (EXIF orientation 6) is stored upright, without EXIF.
+    girada = validar(archivos.jpeg_bytes(size=(400, 200), orientacion=6))
+    assert girada.size == (200, 400) and not girada.getexif()
+
+
+def test_a_detailed_jpeg_saved_at_low_quality_still_fits_once_cleaned() -> None:
+    """Re-encoding at our qualities would make it bigger than 1 MB; its own quantization
+    keeps it within the limit instead of refusing a file that was within it."""
+    salida = io.BytesIO()
+    Image.effect_noise((2400, 1800), 40).convert("RGB").save(salida, "JPEG", quality=30)
+    contenido = salida.getvalue()
+    assert 900_000 < len(contenido) <= LIMITE
+    validado = validate_upload(archivos.subido("foto.jpg", contenido), name_for_messages="x")
+    assert validado.size <= LIMITE and validado.tipo == "jpg"
+
+
 def test_broken_and_truncated_jpegs_are_refused() -> None:
     bueno = archivos.jpeg_bytes()
     assert "dañada o incompleta" in _rechazo("cortada.jpg", bueno[: len(bueno) // 2])
@@ -103,6 +129,41 @@ def test_pdfs_with_active_content_are_refused() -> None:
     assert "JavaScript" in _rechazo("js2.pdf", archivos.pdf_con_javascript_escondido())
     assert "ejecutan programas" in _rechazo("launch.pdf", archivos.pdf_con_launch())
     assert "archivos incrustados" in _rechazo("adjunto.pdf", archivos.pdf_con_adjunto())
+
+
+def test_active_content_hidden_in_other_places_is_refused_too() -> None:
+    js = b"<< /S /JavaScript /JS (app.alert\\(1\\)) >>"
+    assert "JavaScript" in _rechazo("aa.pdf", archivos.pdf_con_pagina(b"/AA << /O 4 0 R >>", js))
+    assert "JavaScript" in _rechazo(
+        "anotacion.pdf",
+        archivos.pdf_con_pagina(
+            b"/Annots [4 0 R]", b"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A 5 0 R >>", js
+        ),
+    )
+    assert "XFA" in _rechazo(
+        "xfa.pdf",
+        archivos.pdf_crudo(
+            b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [] /XFA [] >> >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+        ),
+    )
+    # A web address the document opens by itself is refused; a link to click is not.
+    uri = b"<< /S /URI /URI (https://example.test/) >>"
+    assert "abren direcciones web por sí solas" in _rechazo(
+        "abre.pdf", archivos.pdf_con_pagina(b"/AA << /O 4 0 R >>", uri)
+    )
+    al_abrir = archivos.pdf_crudo(
+        b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+        uri,
+    )
+    assert "abren direcciones web por sí solas" in _rechazo("al-abrir.pdf", al_abrir)
+    enlace = archivos.pdf_con_pagina(
+        b"/Annots [4 0 R]", b"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A 5 0 R >>", uri
+    )
+    assert validate_upload(archivos.subido("enlace.pdf", enlace), name_for_messages="x")
 
 
 def test_truncated_pdfs_and_pdfs_with_something_appended_are_refused() -> None:
@@ -127,6 +188,15 @@ def test_encrypted_corrupt_and_long_pdfs_are_refused() -> None:
     assert "tiene 3 páginas; el máximo permitido es 2" in _rechazo(
         "largo.pdf", archivos.pdf_bytes(paginas=3)
     )
+
+
+def test_deeply_nested_objects_and_decompression_bombs_are_refused() -> None:
+    assert "anidados a demasiada profundidad" in _rechazo("anidado.pdf", archivos.pdf_anidado(500))
+    mensaje = _rechazo("bomba.pdf", archivos.pdf_bomba(200))
+    assert "se expanden de forma desproporcionada (más de 128 MB)" in mensaje
+    # Ordinary nesting and ordinary compressed content pass.
+    validate_upload(archivos.subido("normal.pdf", archivos.pdf_anidado(20)), name_for_messages="x")
+    validate_upload(archivos.subido("escaneo.pdf", archivos.pdf_bomba(40)), name_for_messages="x")
 
 
 def _lento(segundos: float) -> str:

@@ -330,6 +330,17 @@ def test_subsanacion_from_the_email_link_to_the_queue(
         },
     )
     assert res.status_code == 400 and "«cert.jpg»" in res.content.decode()
+    # An empty file is named too (not Django's anonymous «El fichero enviado está vacío»).
+    res = filer.post(
+        "/consulta/subsanar/",
+        {
+            "numero": solicitud.numero,
+            "identificacion": solicitud.solicitante_identificacion,
+            "archivo_1": archivos.subido("vacio.pdf", b"", "application/pdf"),
+        },
+    )
+    assert res.status_code == 400
+    assert "El archivo «vacio.pdf» (Documento) está vacío." in res.content.decode()
     assert not solicitud.documentos.filter(origen="subsanacion").exists()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -645,7 +656,9 @@ def test_demo_requests_have_due_dates_and_assignees() -> None:
     assert "jefe.coactiva.17" in salida.getvalue()
 
 
-def test_the_upload_page_is_rate_limited_like_the_status_lookup(client: Client) -> None:
+def test_the_upload_page_is_rate_limited_like_the_status_lookup(
+    client: Client, ratelimit_clock: None
+) -> None:
     codigos = {
         client.post(
             "/consulta/subsanar/", {"numero": f"VV-17-2026-{i:06d}", "identificacion": "1710034065"}

@@ -75,6 +75,56 @@ def test_trámite_page_has_every_field_of_the_seed_page(client: Client) -> None:
     assert client.get("/tramites/no-existe/").status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("slug", "textos"),
+    [
+        (
+            "notificacion-de-glosas",
+            [
+                "dentro del término de ocho (8) días subsiguientes a su notificación",
+                "empleadores y sujetos de protección adscritos",
+                "Para mayor información consulte nuestra página web: www.iess.gob.ec.",
+                "Persona Jurídica - Privada, Persona Jurídica - Pública.",
+                "Notificación de pago (glosas notificadas en línea)",
+                "Clave patronal",
+                "Registro único de contribuyentes",
+                "Presente fotocopia del documento.",
+                "Trámite ingresado por ventanilla y resuelto en proceso back",
+                "solicitud de acuerdo de pagos parciales plazo de 13 a 36 meses",
+                "Generación, Consulta e Impresión de Comprobantes",
+                "Verificar IESS turno online",
+                "IESS 516. Art. 129.",
+                "177091",  # 2025-09 attended, from the seed's table
+            ],
+        ),
+        (
+            "certificado-atencion-salud-riesgos-trabajo",
+            [
+                "con el fin de mantener la atención médica por el Seguro de Salud",
+                "Persona Natural - Ecuatoriana, Persona Natural - Extranjera.",
+                "Certificado para atención médica de beneficiarios del Seguro General",
+                "Carta dirigida al Director del Seguro General de Riesgos del Trabajo",
+                "Código de identificación para extranjeros",
+                "Requisito alternativo",
+                "no se aceptarán imágenes borrosas, opacas, cortadas o ilegibles",
+                "Sistema de Gestión Documental Quipux (www.gestiondocumental.gob.ec)",
+                "de lunes a viernes de 8:00 a 17:00 horas",
+                "Constitución de la República del Ecuador. Art. 34.",
+                "atencionalusuario@iess.gob.ec",
+            ],
+        ),
+    ],
+)
+def test_the_other_seed_pages_have_their_fields_too(
+    client: Client, slug: str, textos: list[str]
+) -> None:
+    import html as html_lib
+
+    html = html_lib.unescape(client.get(f"/tramites/{slug}/").content.decode())
+    for texto in textos:
+        assert texto in html, texto
+
+
 def test_an_online_only_service_links_to_its_channel_instead_of_the_ventanilla(
     client: Client,
 ) -> None:
@@ -144,11 +194,41 @@ def test_both_credentials_are_required_with_spanish_messages(client: Client) -> 
     assert "VV-17-2026-000123" in response.context["form"].errors["numero"][0]
 
 
-def test_status_lookups_are_rate_limited(client: Client) -> None:
+def test_status_lookups_are_rate_limited(client: Client, ratelimit_clock: None) -> None:
     codigos = {
         _consultar(client, f"VV-17-2026-{i:06d}", "1710034065").status_code for i in range(31)
     }
     assert 429 in codigos
+
+
+def test_one_number_has_one_limit_however_it_is_written(
+    client: Client, ratelimit_clock: None
+) -> None:
+    """Guessing the identification of one request from many addresses is stopped by the
+    per-number limit (20 an hour), and spelling the number differently does not reset it."""
+    solicitud = _recibida()
+    variantes = [solicitud.numero, solicitud.numero.lower(), f"  {solicitud.numero} "]
+    codigos = [
+        client.post(
+            "/consulta/",
+            {"numero": variantes[i % 3], "identificacion": f"09{i:08d}"},
+            REMOTE_ADDR=f"10.0.0.{i}",
+        ).status_code
+        for i in range(20)
+    ]
+    assert 429 not in codigos
+    otra_vez = client.post(
+        "/consulta/",
+        {"numero": solicitud.numero.lower(), "identificacion": "1710034065"},
+        REMOTE_ADDR="10.0.1.1",
+    )
+    assert otra_vez.status_code == 429
+    queja = client.post(
+        "/transparencia/queja/",
+        {"numero": f" {solicitud.numero.lower()}", "identificacion": "1", "motivo": "x" * 20},
+        REMOTE_ADDR="10.0.1.2",
+    )
+    assert queja.status_code != 429  # each page has its own count
 
 
 def test_what_is_expected_of_the_filer_and_the_result_document(client: Client) -> None:
@@ -206,6 +286,39 @@ def test_transparency_adds_the_portals_own_figures_to_the_historical_ones(client
     fila = f"<td>{hoy.year}</td><td>{hoy.month:02d}</td>{celdas}"
     assert fila in texto
     assert 'role="img"' in texto
+
+
+def _fila(anio: int, mes: int, quejas: int, atenciones: int) -> str:
+    return (
+        f'<tr><td>{anio}</td><td>{mes:02d}</td><td class="text-end">{quejas}</td>'
+        f'<td class="text-end">{atenciones}</td></tr>'
+    )
+
+
+def test_the_trámite_page_shows_the_seed_transparency_table_whole(client: Client) -> None:
+    """Seed 003's table runs from 2024-01 to 2026-05 (29 months): every row is on the
+    page, the oldest included; the chart keeps the last 24."""
+    html = client.get("/tramites/certificado-atencion-salud-riesgos-trabajo/").content.decode()
+    for fila in [(2024, 1, 0, 334), (2024, 5, 0, 166), (2025, 11, 3, 12), (2026, 5, 0, 15)]:
+        assert _fila(*fila) in html, fila
+    assert html.count("<tr><td>20") == 29
+    assert "últimos 24 meses; la tabla tiene todos" in html
+    html = client.get(
+        "/transparencia/", {"tramite": "certificado-atencion-salud-riesgos-trabajo"}
+    ).content.decode()
+    assert _fila(2024, 1, 0, 334) in html
+    assert "desde 01/2024 hasta 05/2026" in html
+
+
+def test_a_month_without_figures_inside_the_period_counts_as_zero(client: Client) -> None:
+    from tramites.models import EstadisticaHistorica, Tramite
+
+    tramite = Tramite.objects.get(slug="anulacion-titulo-credito")
+    EstadisticaHistorica.objects.create(tramite=tramite, anio=2024, mes=11, quejas=1, atenciones=9)
+    EstadisticaHistorica.objects.create(tramite=tramite, anio=2025, mes=2, quejas=0, atenciones=4)
+    html = client.get("/tramites/anulacion-titulo-credito/").content.decode()
+    assert _fila(2024, 12, 0, 0) in html and _fila(2025, 1, 0, 0) in html
+    assert html.count("<tr><td>20") == 4
 
 
 def test_a_complaint_is_tied_to_a_request_by_its_credentials(client: Client) -> None:

@@ -194,6 +194,32 @@ def test_a_third_party_must_attach_the_authorization(
     assert solicitud.documentos.filter(nombre="Autorización a terceros").exists()
 
 
+def test_an_authorization_for_an_overlong_address_is_a_form_error(client: Client) -> None:
+    """The employer portal's authorization form (tramites.services.autorizacion_otorgar)
+    refused an address over 254 characters only in the database, as a server error."""
+    import datetime as dt
+
+    from tests.cartera.portal import empleador_con_cuenta, ingresar
+    from tramites.models import AutorizacionTercero, Tramite
+
+    empleador = empleador_con_cuenta()
+    ingresar(client, empleador)
+    largo = "a" * 250 + "@correo.ec"
+    response = client.post(
+        "/empleador/autorizaciones/",
+        {
+            "cedula": "1710034065",
+            "nombre": "Carlos Contador Ruiz",
+            "email": largo,
+            "tramites": [Tramite.objects.get(slug=LEVANTAMIENTO).pk],
+            "vigente_hasta": (dt.date.today() + dt.timedelta(days=30)).isoformat(),
+        },
+    )
+    assert response.status_code in (200, 400)
+    assert "hasta 254 caracteres" in response.content.decode()
+    assert not AutorizacionTercero.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("nombre", "contenido", "motivo"),
     [
@@ -201,6 +227,7 @@ def test_a_third_party_must_attach_the_authorization(
         ("certificado.pdf", archivos.pdf_con_javascript(), "contiene JavaScript"),
         ("certificado.pdf", archivos.pdf_cifrado(), "cifrado"),
         ("certificado.jpg", archivos.jpeg_bytes()[:3000], "dañada o incompleta"),
+        ("certificado.pdf", b"", "está vacío"),
     ],
 )
 def test_a_refused_upload_names_the_file_keeps_the_form_and_stores_nothing(
@@ -255,6 +282,43 @@ def test_identification_and_contact_errors_are_in_spanish_next_to_their_fields(
     assert "09" in errores["celular"][0]
     assert "establecimiento" in errores["empleador_identificacion"][0]
     assert not _privados()
+
+
+def test_an_address_longer_than_the_mail_standard_is_refused_not_a_server_error(
+    client: Client, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    largo = "a" * 250 + "@correo.ec"  # a valid shape, but longer than 254 characters
+    response = _enviar(
+        client, django_capture_on_commit_callbacks, email=largo, email_confirmacion=largo
+    )
+    assert response.status_code == 400
+    assert "254 caracteres" in response.context["form"].errors["email"][0]
+    assert not Solicitud.objects.exists() and not _privados()
+
+
+def test_the_pages_state_the_upload_rule_in_force(
+    client: Client, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    """The limit and the types are parameters: when staff change them, every page and
+    message says the new rule (and the file inputs offer the new types)."""
+    import datetime as dt
+
+    from core.services import parametro_set
+
+    html = client.get(URL).content.decode()
+    assert "JPG o PDF de hasta 1 MB" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        parametro_set(clave="UPLOAD_TIPOS", valor=["pdf"], vigente_desde=dt.date(2020, 1, 1))
+        parametro_set(clave="UPLOAD_MAX_BYTES", valor=2_097_152, vigente_desde=dt.date(2020, 1, 1))
+    for url in ["/ventanilla/", URL, "/consulta/subsanar/"]:
+        html = client.get(url).content.decode()
+        assert "PDF de hasta 2 MB" in html and "1 MB" not in html, url
+    assert 'accept=".pdf,application/pdf"' in client.get(URL).content.decode()
+    hipotecas = requisito(LEVANTAMIENTO, "Certificado de hipotecas y gravámenes")
+    response = _enviar(client, django_capture_on_commit_callbacks, **{hipotecas.campo: None})
+    assert response.context["form"].errors[hipotecas.campo] == [
+        "Adjunte «Certificado de hipotecas y gravámenes» (PDF de hasta 2 MB)."
+    ]
 
 
 def test_the_form_shows_every_slot_with_its_condition_for_browsers_without_javascript(
@@ -323,6 +387,26 @@ def test_numbers_are_per_province_and_year_without_gaps(
     assert [n[-6:] for n in numeros] == ["000001", "000002", "000001", "000003"]
 
 
+def test_a_submission_that_fails_midway_leaves_no_file_and_no_gap(
+    client: Client, django_capture_on_commit_callbacks, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The files are already in storage when the acuse is rendered: if that fails, the
+    transaction rolls back, the files go, and the number is given back."""
+    from tramites import services
+
+    def falla(**kwargs):  # type: ignore[no-untyped-def]
+        raise OSError("disco lleno")
+
+    monkeypatch.setattr(services.core_pdf, "render", falla)
+    with pytest.raises(OSError, match="disco lleno"):
+        _enviar(client, django_capture_on_commit_callbacks)
+    assert not Solicitud.objects.exists() and not DocumentoVerificable.objects.exists()
+    assert not _privados() and not Correo.objects.exists() and not mail.outbox
+    monkeypatch.undo()
+    response = _enviar(client, django_capture_on_commit_callbacks)
+    assert response.status_code == 302 and response["Location"].endswith("-000001/")
+
+
 def test_a_logged_in_employer_sees_the_precheck_and_chooses_its_measures(
     client: Client, django_capture_on_commit_callbacks, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
@@ -388,6 +472,44 @@ def test_a_logged_in_employer_sees_the_precheck_and_chooses_its_measures(
         "8",
     ]
     assert solicitud.cuenta == empleador.cuenta
+
+
+def test_an_employer_signs_in_from_the_form_and_sees_its_real_processes_before_filing(
+    client: Client,
+) -> None:
+    """No stand-in for coactiva here: a process with three unpaid títulos and three
+    measures in force, read by coactiva's eligibility selector."""
+    import html as html_lib
+    import re
+
+    from tests.factories import PASSWORD, JuicioCoactivoFactory
+
+    juicio = JuicioCoactivoFactory(con_medidas=True)
+    empleador = juicio.empleador
+    empleador_user(empleador)
+    formulario = f"{URL}?provincia=17"
+    html = client.get(formulario).content.decode()
+    assert 'id="precheck-ingresar"' in html and juicio.numero not in html
+    enlace = re.search(r'href="(/empleador/ingresar/\?next=[^"]+)"', html)
+    assert enlace
+    response = client.post(
+        html_lib.unescape(enlace.group(1)),
+        {"username": empleador.identificacion, "password": PASSWORD},
+    )
+    assert response.status_code == 302 and response["Location"] == formulario
+    html = client.get(formulario).content.decode()
+    assert 'id="precheck-ingresar"' not in html
+    assert f"Proceso {juicio.numero}:</strong> todavía no cumple la condición" in html
+    for titulo in juicio.titulos.all():
+        assert titulo.numero in html  # each título still owed, with its balance
+    assert f'value="{empleador.identificacion}"' in html
+    # Somewhere else to go after signing in is refused: only the portal and the form.
+    client.logout()
+    response = client.post(
+        "/empleador/ingresar/?next=/admin/",
+        {"username": empleador.identificacion, "password": PASSWORD},
+    )
+    assert response["Location"] == "/empleador/"
 
 
 @pytest.mark.postgres
