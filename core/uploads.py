@@ -15,9 +15,9 @@ checked by content, never by name or by the type the browser claims.
   an /AA trigger); objects nested absurdly deep and compressed streams that inflate
   out of all proportion (decompression bombs) are refused too.
 
-Parsing runs in a forked child process with a time limit (`UPLOAD_ANALISIS_SEGUNDOS`):
-a file crafted to make a parser loop or eat memory is refused, and the web worker is
-unharmed.
+Parsing runs in a forked child process with a time limit (`UPLOAD_ANALISIS_SEGUNDOS`)
+and a memory cap (`UPLOAD_ANALISIS_MEMORIA_MB`): a file crafted to make a parser loop or
+eat memory is refused, and the web worker is unharmed.
 
     try:
         validado = validate_upload(archivo, name_for_messages="Solicitud firmada")
@@ -273,8 +273,10 @@ def validate_upload(file: Any, *, name_for_messages: str) -> ValidatedFile:
     tamano = int(getattr(file, "size", 0) or 0)
     data = b"" if getattr(file, "excede_limite", False) else _read_limited(file, limite)
     if getattr(file, "excede_limite", False) or tamano > limite or len(data) > limite:
+        # A stream without a size was read only up to the limit: say "more than".
+        peso = _tamano(tamano, exacto=True) if tamano > limite else None
         raise ValidationError(
-            f"El archivo {quien} pesa {_tamano(max(tamano, len(data)), exacto=True)}; el "
+            f"El archivo {quien} pesa {peso or 'más de ' + _tamano(limite, exacto=True)}; el "
             "máximo permitido "
             f"es {_tamano(limite, exacto=True)}. Escanéelo con menor resolución o en escala "
             "de grises y vuelva a cargarlo.",
@@ -319,9 +321,36 @@ def _analysis_timeout() -> float:
     return float(getattr(settings, "UPLOAD_ANALISIS_SEGUNDOS", 5))
 
 
+def _analysis_memory() -> int:
+    return int(getattr(settings, "UPLOAD_ANALISIS_MEMORIA_MB", 1024)) * 1024 * 1024
+
+
+def _limit_memory(extra: int) -> None:
+    """Cap the child's address space at what it has now (a fork of the web worker)
+    plus `extra` bytes, so a file crafted to make a decoder allocate gigabytes fails in
+    the child with MemoryError instead of pushing the server into swap or the OOM
+    killer. (The decompression-bomb checks catch the known shapes; this catches the
+    rest.)"""
+    import resource
+
+    try:
+        with open("/proc/self/statm") as statm:
+            actual = int(statm.read().split()[0]) * resource.getpagesize()
+    except OSError:  # not Linux: no cap rather than a wrong one
+        return
+    _blando, duro = resource.getrlimit(resource.RLIMIT_AS)
+    tope = actual + extra
+    if duro != resource.RLIM_INFINITY:
+        tope = min(tope, duro)
+    resource.setrlimit(resource.RLIMIT_AS, (tope, duro))
+
+
 def _child(conn: Any, func: Callable[..., Any], args: tuple[Any, ...]) -> None:
     try:
+        _limit_memory(_analysis_memory())
         conn.send(func(*args))
+    except MemoryError:
+        conn.send(_Rechazo(_MENSAJE_MEMORIA, "memoria"))
     except BaseException:  # the parent reports it as unreadable
         conn.send(_Rechazo("está dañado o no se pudo leer.", "ilegible"))
     finally:
@@ -360,6 +389,11 @@ def run_sandboxed(func: Callable[..., Any], *args: Any) -> Any:
             proceso.kill()
         proceso.join(timeout=5)
 
+
+_MENSAJE_MEMORIA = (
+    "necesita demasiada memoria para analizarse (su estructura es anómala). Guárdelo o "
+    "escanéelo de nuevo y vuelva a cargarlo."
+)
 
 _MENSAJE_PLAZO = (
     "no pudo analizarse en el tiempo permitido (su estructura es anómala). Guárdelo o "

@@ -234,6 +234,9 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 30
 # (core/uploads.py); the size limit and the accepted types are legal parameters.
 UPLOAD_ANALISIS_SEGUNDOS = env.float("UPLOAD_ANALISIS_SEGUNDOS", default=5.0)
 UPLOAD_SANDBOX = env.bool("UPLOAD_SANDBOX", default=True)
+# Address space the analysis child may add to the web worker's (a 40-megapixel JPEG, the
+# largest image accepted, needs about 660 MB).
+UPLOAD_ANALISIS_MEMORIA_MB = env.int("UPLOAD_ANALISIS_MEMORIA_MB", default=1024)
 
 # --- E-mail ----------------------------------------------------------------------------
 _email = env.email_url("EMAIL_URL", default="consolemail://")

@@ -213,6 +213,20 @@ def test_analysis_past_the_time_limit_is_killed_and_refused(settings) -> None:  
     assert run_sandboxed(_lento, 0) == "terminó"
 
 
+def _glotona(megas: int) -> int:
+    return len(bytearray(megas * 1024 * 1024))
+
+
+def test_analysis_that_eats_memory_is_refused_and_the_worker_lives_on(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.UPLOAD_ANALISIS_MEMORIA_MB = 256
+    resultado = run_sandboxed(_glotona, 2048)
+    assert isinstance(resultado, uploads._Rechazo) and resultado.code == "memoria"
+    assert "demasiada memoria" in resultado.motivo
+    # Within the cap the same work completes, and this (parent) process was not capped.
+    assert run_sandboxed(_glotona, 64) == 64 * 1024 * 1024
+    assert _glotona(512) == 512 * 1024 * 1024
+
+
 def _multipart(campos: dict[str, str], archivo: tuple[str, str, bytes]) -> tuple[bytes, str]:
     limite = "----limite"
     partes = []
