@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal, localcontext
+from decimal import ROUND_CEILING, Decimal, localcontext
 from typing import Any
 
 from django.db import transaction
@@ -162,12 +162,15 @@ def aprobacion_requerida(*, empleador: Empleador, monto: Decimal, en: dt.date) -
         else "APP_UMBRAL_DIRECTOR_SBU_NATURAL"
     )
     umbral = Decimal(parametros.valor(clave, en=en))
-    en_sbu = interes.centavos(monto / sbu)
+    # The amount itself is compared with the threshold in dollars: its SBU figure is
+    # rounded to cents for display, and 25.004 SBU must not read as "25, not above".
     aprueba = (
         AcuerdoPago.Aprueba.DIRECTOR_PROVINCIAL
-        if en_sbu > umbral
+        if monto > umbral * sbu
         else AcuerdoPago.Aprueba.JEFE_UNIDAD
     )
+    # Rounded up, so an amount above the threshold never shows as equal to it.
+    en_sbu = (monto / sbu).quantize(Decimal("0.01"), rounding=ROUND_CEILING)
     return Aprobacion(aprueba=aprueba, monto_en_sbu=en_sbu, umbral_sbu=umbral)
 
 

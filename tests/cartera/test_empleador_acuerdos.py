@@ -88,6 +88,21 @@ def test_tiers_in_force_and_approval_thresholds_by_sbu() -> None:
     ).aprueba == (AcuerdoPago.Aprueba.DIRECTOR_PROVINCIAL)
 
 
+@pytest.mark.parametrize(("tipo_persona", "umbral"), [("sociedad_privada", 25), ("natural", 4)])
+def test_a_cent_above_the_threshold_goes_to_the_director(tipo_persona: str, umbral: int) -> None:
+    """25 SBU of 2026 are USD 12 050.00: USD 12 052 is 25.004 SBU, above the threshold
+    although its SBU figure rounds to 25.00."""
+    empleador = empleador_con_cuenta(tipo_persona=tipo_persona)
+    limite = parametros.valor("SBU", en=HOY) * umbral
+    for monto, aprueba, en_sbu in [
+        (limite, AcuerdoPago.Aprueba.JEFE_UNIDAD, f"{umbral}.00"),
+        (limite + Decimal("0.01"), AcuerdoPago.Aprueba.DIRECTOR_PROVINCIAL, f"{umbral}.01"),
+        (limite + Decimal("2.00"), AcuerdoPago.Aprueba.DIRECTOR_PROVINCIAL, f"{umbral}.01"),
+    ]:
+        resultado = acuerdos.aprobacion_requerida(empleador=empleador, monto=monto, en=HOY)
+        assert (resultado.aprueba, resultado.monto_en_sbu) == (aprueba, Decimal(en_sbu)), monto
+
+
 def test_simulator_shows_the_table_and_refuses_terms_outside_the_tiers(client: Client) -> None:
     empleador = empleador_con_cuenta()
     glosa = glosa_notificada(empleador)
