@@ -354,7 +354,12 @@ def acuerdo_solicitar(
     aprobacion = acuerdos.aprobacion_requerida(empleador=empleador, monto=monto, en=hoy)
     tasa = acuerdos.tasa_vigente(hoy)
     tabla = acuerdos.tabla_amortizacion(
-        monto=monto, meses=meses, tasa_anual=tasa, desde=hoy, cuota_inicial=cuota_inicial
+        monto=monto,
+        meses=meses,
+        tasa_anual=tasa,
+        desde=hoy,
+        cuota_inicial=cuota_inicial,
+        vence_inicial=acuerdos.vence_cuota_inicial(hoy, empleador=empleador),
     )
     slug = acuerdos.app_tramite_slug(meses, hoy) if tipo == AcuerdoPago.Tipo.APP else PURGA_MORA
     etiqueta = AcuerdoPago.Tipo(tipo).label

@@ -401,6 +401,7 @@ def simulador(request: HttpRequest) -> HttpResponse:
                 tasa_anual=tasa,
                 desde=hoy,
                 cuota_inicial=cuota_inicial,
+                vence_inicial=acuerdos.vence_cuota_inicial(hoy, empleador=empleador),
             )
             contexto.update(
                 {
