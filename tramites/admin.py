@@ -793,7 +793,9 @@ class SolicitudAdmin(ScopedAdminMixin, admin.ModelAdmin):
             "Se archivaron {n} solicitud(es) y se avisó a los solicitantes.",
         )
 
-    @admin.action(description="Enrutar ahora las solicitudes recibidas seleccionadas")
+    @admin.action(
+        description="Enrutar ahora las solicitudes recibidas seleccionadas", permissions=["change"]
+    )
     def enrutar_ahora(self, request: HttpRequest, queryset: QuerySet[Solicitud]) -> None:
         from tramites.tasks import solicitud_enrutar_task
 

@@ -234,6 +234,27 @@ def test_guayas_staff_get_403_or_404_on_every_pichincha_url(jefe: Any) -> None:
     assert Client().get(urls[2]).status_code in {302, 403, 404}
 
 
+def test_the_read_only_auditor_sees_the_queue_but_cannot_act_on_it() -> None:
+    recibida = _recibida()
+    asignada = en_unidad()
+    auditor = _cliente(staff(ROLE.AUDITOR, "17-coactiva"))
+    html = auditor.get(ADMIN).content.decode()
+    assert recibida.numero in html and asignada.numero in html
+    assert 'name="action"' not in html  # no action is offered…
+    for accion, solicitud in [("enrutar_ahora", recibida), ("tomar", asignada)]:
+        _accion(auditor, accion, solicitud)  # …and a forged one does nothing
+    recibida.refresh_from_db()
+    asignada.refresh_from_db()
+    assert recibida.estado == E.RECIBIDA and recibida.unidad is None
+    assert asignada.asignado_a is None
+    # The national supervisor, who may change requests, routes it.
+    supervisor = _cliente(staff(ROLE.SUPERVISOR_NACIONAL, "17-coactiva"))
+    assert "enrutar_ahora" in supervisor.get(ADMIN).content.decode()
+    _accion(supervisor, "enrutar_ahora", recibida)
+    recibida.refresh_from_db()
+    assert recibida.estado == E.ASIGNADA
+
+
 # --- Assignment ---------------------------------------------------------------------------------
 
 
