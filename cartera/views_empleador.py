@@ -308,8 +308,8 @@ def _errores_servicio(form: Any, exc: ValidationError) -> None:
 
 
 @never_cache
+@limited_uploads  # first: CSRF and the size limit apply before an expired session's form is kept
 @empleador_required
-@limited_uploads
 def impugnar(request: HttpRequest, pk: int) -> HttpResponse:
     empleador = _empleador(request)
     fila = _glosa_de(request, pk)
@@ -450,8 +450,8 @@ def simulador(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@limited_uploads  # first: CSRF and the size limit apply before an expired session's form is kept
 @empleador_required
-@limited_uploads
 def purga_mora(request: HttpRequest) -> HttpResponse:
     empleador = _empleador(request)
     hoy = timezone.localdate()

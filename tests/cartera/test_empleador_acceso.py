@@ -134,6 +134,37 @@ def test_an_expired_session_keeps_the_form_being_filled(client: Client) -> None:
     assert "Carlos Contador Ruiz" not in html  # shown once
 
 
+def test_a_form_kept_across_expiry_is_csrf_checked_on_upload_pages_too() -> None:
+    """The upload pages check CSRF themselves (after installing the size limit); the
+    expired-session wrapper used to read the posted form before that, so a cross-site
+    POST could plant form data in a visitor's session."""
+    empleador = empleador_con_cuenta()
+    glosa = glosa_notificada(empleador)
+    navegador = Client(enforce_csrf_checks=True)
+    for url in (f"/empleador/glosas/{glosa.pk}/impugnar/", "/empleador/acuerdos/purga-de-mora/"):
+        falsificado = navegador.post(url, {"fundamentos": "Texto plantado por otro sitio."})
+        assert falsificado.status_code == 403, url
+    html = navegador.get("/empleador/ingresar/").content.decode()
+    assert "Su sesión expiró" not in html
+    # The employer's own expired form (with its token) is kept as before.
+    token = navegador.cookies["csrftoken"].value
+    url = f"/empleador/glosas/{glosa.pk}/impugnar/"
+    propio = navegador.post(
+        url, {"fundamentos": "La planilla fue pagada a tiempo.", "csrfmiddlewaretoken": token}
+    )
+    assert propio["Location"] == f"/empleador/ingresar/?next={url}"
+    navegador.post(
+        propio["Location"],
+        {
+            "username": empleador.identificacion,
+            "password": PASSWORD,
+            "next": url,
+            "csrfmiddlewaretoken": token,
+        },
+    )
+    assert "La planilla fue pagada a tiempo." in navegador.get(url).content.decode()
+
+
 def test_no_url_reaches_another_employers_rows(client: Client) -> None:
     propio = empleador_con_cuenta()
     ajeno = empleador_con_cuenta()
