@@ -97,3 +97,15 @@ def test_countdown_in_business_days(client: Client) -> None:
     quedan = calendar.business_days_between(hoy, glosa.vence_en, cantones=["1701"])
     assert f"Quedan {quedan} día(s) hábil(es)" in html
     assert glosa.estado == Glosa.Estado.NOTIFICADA
+
+
+def test_the_inbox_pages_through_more_than_one_page_of_glosas(client: Client) -> None:
+    empleador = empleador_con_cuenta()
+    inicio = dt.datetime(2026, 1, 5, 9, tzinfo=TZ)
+    glosas = [glosa_notificada(empleador, at=inicio + dt.timedelta(days=i)) for i in range(26)]
+    ingresar(client, empleador)
+    html = client.get("/empleador/glosas/").content.decode()
+    assert f"Glosa {glosas[-1].numero}<" in html and f"Glosa {glosas[0].numero}<" not in html
+    assert "Página 1 de 2" in html and 'href="?pagina=2"' in html
+    html = client.get("/empleador/glosas/", {"pagina": 2}).content.decode()
+    assert f"Glosa {glosas[0].numero}<" in html and 'href="?pagina=1"' in html
