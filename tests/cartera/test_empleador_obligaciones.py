@@ -94,7 +94,7 @@ def test_countdown_in_business_days(client: Client) -> None:
     glosa = glosa_notificada(empleador)
     ingresar(client, empleador)
     html = client.get(f"/empleador/glosas/{glosa.pk}/").content.decode()
-    hoy = dt.date.today()
+    hoy = timezone.localdate()  # the view's day (Guayaquil), not the machine's
     quedan = calendar.business_days_between(hoy, glosa.vence_en, cantones=["1701"])
     assert f"Quedan {quedan} día(s) hábil(es)" in html
     assert glosa.estado == Glosa.Estado.NOTIFICADA
