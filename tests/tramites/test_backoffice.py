@@ -565,6 +565,27 @@ def test_staff_read_documents_inline_and_download_the_expediente_all_audited(
     assert "tramites.expediente_descargado" in cambio
 
 
+def test_the_history_and_the_audit_trail_cannot_be_rewritten_even_in_bulk(
+    analista: Any,
+) -> None:
+    from django.db import DatabaseError, connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the database trigger exists on PostgreSQL only")
+    solicitud = en_unidad()
+    services.solicitud_tomar(solicitud=solicitud, por=analista)
+    historial = HistorialSolicitud.objects.filter(solicitud=solicitud)
+    eventos = EventoAuditoria.objects.filter(object_id=str(solicitud.pk))
+    assert historial.count() >= 2 and eventos.exists()
+    for filas, cambio in [(historial, {"nota_interna": "borrado"}), (eventos, {"actor": None})]:
+        with pytest.raises(DatabaseError, match="solo inserción"), transaction.atomic():
+            filas.update(**cambio)
+        with pytest.raises(DatabaseError, match="solo inserción"), transaction.atomic():
+            filas.all()._raw_delete(filas.db)
+    assert historial.filter(nota_interna="borrado").count() == 0
+    assert eventos.filter(actor=analista).exists()
+
+
 def test_auditors_export_the_trail_of_their_scope_by_date(analista: Any, jefe: Any) -> None:
     propia = en_unidad("17")
     ajena = en_unidad("09")
