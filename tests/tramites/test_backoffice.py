@@ -124,6 +124,38 @@ def test_deadline_starts_the_business_day_after_receipt_and_stops_while_the_file
     )
 
 
+def test_a_suspension_across_a_holiday_counts_only_business_days(analista: Any) -> None:
+    """Carnival 2026 (Monday 16 and Tuesday 17 February) falls inside the suspension."""
+    solicitud = en_unidad()
+    recibido = dt.date(2026, 2, 10)  # Tuesday: 15 business days end on Thursday 5 March
+    campos = services.plazo_campos(
+        recibido_el=recibido, termino=15, dias_suspendidos=0, provincia_id="17"
+    )
+    assert campos["vence_el"] == dt.date(2026, 3, 5)
+    Solicitud.objects.filter(pk=solicitud.pk).update(recibido_el=recibido, **campos)
+    services.solicitud_tomar(solicitud=solicitud, por=analista)
+    # Asked on Thursday 12 February (2 days of the término used), the filer's own 10
+    # business days end on Monday 2 March, skipping the weekend and Carnival.
+    services.subsanacion_solicitar(
+        solicitud=solicitud,
+        mensaje="Cargue el certificado legible.",
+        por=analista,
+        hoy=dt.date(2026, 2, 12),
+    )
+    solicitud.refresh_from_db()
+    assert solicitud.subsanar_hasta == dt.date(2026, 3, 2)
+    # Answered on Thursday 19 February: Friday 13, Wednesday 18 and Thursday 19 are
+    # suspended (not the weekend nor Carnival), so the término resumes on Friday 20 with
+    # 13 days left and ends on Tuesday 10 March, three business days later than before.
+    services.subsanacion_responder(
+        solicitud=solicitud, archivos=[_jpeg()], hoy=dt.date(2026, 2, 19)
+    )
+    solicitud.refresh_from_db()
+    assert solicitud.dias_suspendidos == 3
+    assert solicitud.vence_el == dt.date(2026, 3, 10)
+    assert solicitud.alerta_desde == dt.date(2026, 3, 6)
+
+
 def test_a_new_request_gets_its_due_date_when_filed() -> None:
     solicitud = _recibida()
     esperado = services.plazo_campos(
