@@ -681,6 +681,32 @@ def test_the_dashboard_shows_open_requests_overdue_and_weekly_throughput(
     assert _cliente(analista).get("/gestion/tablero/").status_code == 403
 
 
+def test_the_director_sees_the_age_of_open_requests_unit_by_unit() -> None:
+    hoy = timezone.localdate()
+    reciente = en_unidad()  # coactiva, received today
+    antigua = en_unidad(slug="anulacion-titulo-credito")  # cartera, 40 days old
+    Solicitud.objects.filter(pk=antigua.pk).update(recibido_el=hoy - dt.timedelta(days=40))
+    en_unidad("09")  # Guayas: not in the director's province
+    director = _cliente(staff(ROLE.DIRECTOR_PROVINCIAL, "17-direccion"))
+    res = director.get("/gestion/tablero/")
+    tabla = res.content.decode().split('id="tabla-antiguedad"', 1)[1].split("</table>", 1)[0]
+    filas = {
+        re.sub(r"<[^>]+>", "", f.split("</th>")[0]).strip(): re.findall(r">(\d+)</td>", f)
+        for f in tabla.split("<tr>")[2:]
+    }
+    # Columns: 0-5 days, 6-15, 16-30, more than 30.
+    assert filas == {
+        antigua.unidad.nombre: ["0", "0", "0", "1"],
+        reciente.unidad.nombre: ["1", "0", "0", "0"],
+    }
+    assert res.context["datos"].antiguedad == [
+        ("0-5 días", 1),
+        ("6-15 días", 0),
+        ("16-30 días", 0),
+        ("más de 30", 1),
+    ]
+
+
 def test_unit_heads_get_one_daily_email_with_due_and_overdue_requests(
     jefe: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
