@@ -1368,8 +1368,9 @@ def expediente_pdf(solicitud: Solicitud) -> bytes:
 def escalamiento_enviar(*, hoy: dt.date | None = None) -> int:
     """Daily notice to each unit's heads (role JEFE_UNIDAD) of the open requests whose
     término ends today (overdue tomorrow) and those already overdue. One e-mail per
-    unit and day: running it again the same day sends nothing new. Returns the number
-    of e-mails queued."""
+    unit and business day (none on a national holiday or a local one of the unit's
+    city): running it again the same day sends nothing new. Returns the number of
+    e-mails queued."""
     from django.conf import settings
     from django.urls import reverse
 
@@ -1409,6 +1410,9 @@ def escalamiento_enviar(*, hoy: dt.date | None = None) -> int:
         if str(unidad_id) in ya_enviadas or not jefes.get(unidad_id):
             continue
         unidad = unidades[unidad_id]
+        cantones = cantones_de(unidad.provincia_id) if unidad.provincia_id else []
+        if not calendar.is_business_day(hoy, cantones=cantones):
+            continue
         vencen_hoy = [s for s in solicitudes if s.vence_el == hoy]
         vencidas = [s for s in solicitudes if s.vence_el and s.vence_el < hoy]
         with transaction.atomic():

@@ -729,6 +729,21 @@ def test_unit_heads_get_one_daily_email_with_due_and_overdue_requests(
         assert solicitudes_escalar.delay().get() == 0  # once a day
 
 
+def test_no_escalation_email_on_a_holiday_of_the_units_city(
+    jefe: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    vencida = en_unidad()
+    Solicitud.objects.filter(pk=vencida.pk).update(vence_el=dt.date(2026, 12, 1))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        # Monday 7 December 2026: Fundación de Quito (6 December, a Sunday) is observed.
+        assert services.escalamiento_enviar(hoy=dt.date(2026, 12, 7)) == 0
+        assert services.escalamiento_enviar(hoy=dt.date(2026, 12, 25)) == 0  # Christmas
+        assert services.escalamiento_enviar(hoy=dt.date(2026, 12, 8)) == 1
+    [correo] = mail.outbox
+    assert vencida.numero in correo.body and "08/12/2026" in correo.body
+
+
 def test_demo_requests_have_due_dates_and_assignees() -> None:
     from io import StringIO
 
