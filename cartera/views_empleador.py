@@ -55,6 +55,8 @@ SESION_FORMULARIO = "empleador:formulario_pendiente"
 SESION_CERTIFICADOS = "empleador:certificados"
 CERTIFICADO_RATE_IP = "10/m"
 CERTIFICADO_RATE_ID = "20/h"
+CLAVE_RATE_IP = "20/h"
+CLAVE_RATE_EMAIL = "3/h"
 POR_PAGINA = 25
 
 
@@ -128,10 +130,16 @@ def salir(request: HttpRequest) -> HttpResponse:
     return redirect("cartera:ingresar")
 
 
-clave_olvidada = auth_views.PasswordResetView.as_view(
-    form_class=ClaveOlvidadaForm,
-    template_name="cartera/empleador/clave_olvidada.html",
-    success_url=reverse_lazy("cartera:clave_enviada"),
+# Each request e-mails the employer: limited per address and per IP, so the form cannot
+# be used to flood an inbox.
+clave_olvidada = ratelimit(key="ip", rate=CLAVE_RATE_IP, method="POST", block=True)(
+    ratelimit(key="post:email", rate=CLAVE_RATE_EMAIL, method="POST", block=True)(
+        auth_views.PasswordResetView.as_view(
+            form_class=ClaveOlvidadaForm,
+            template_name="cartera/empleador/clave_olvidada.html",
+            success_url=reverse_lazy("cartera:clave_enviada"),
+        )
+    )
 )
 clave_enviada = auth_views.PasswordResetDoneView.as_view(
     template_name="cartera/empleador/clave_enviada.html"

@@ -101,6 +101,20 @@ def test_password_reset_by_email_sets_a_new_clave(
     assert response.status_code == 302
 
 
+def test_password_reset_cannot_flood_an_inbox(
+    client: Client, django_capture_on_commit_callbacks, ratelimit_clock
+) -> None:  # type: ignore[no-untyped-def]
+    empleador = empleador_con_cuenta()
+    empleador.cuenta.email = empleador.email
+    empleador.cuenta.save(update_fields=["email"])
+    codigos = []
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(6):
+            codigos.append(client.post("/empleador/clave/", {"email": empleador.email}).status_code)
+    assert codigos == [302, 302, 302, 429, 429, 429]
+    assert Correo.objects.filter(evento="cartera.clave_restablecer").count() == 3
+
+
 def test_an_expired_session_keeps_the_form_being_filled(client: Client) -> None:
     empleador = empleador_con_cuenta()
     ingresar(client, empleador)
