@@ -14,6 +14,7 @@ from decimal import Decimal
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
@@ -52,6 +53,10 @@ from tramites import services as tramites_services
 from tramites.models import AutorizacionTercero
 
 SESION_FORMULARIO = "empleador:formulario_pendiente"
+# Outlives the session cookie: an anonymous request that still carries it comes from
+# an employer whose session expired (not from a visitor who never logged in).
+COOKIE_SESION_ABIERTA = "empleador_sesion"
+COOKIE_SESION_ABIERTA_SEGUNDOS = 12 * 3600
 SESION_CERTIFICADOS = "empleador:certificados"
 CERTIFICADO_RATE_IP = "10/m"
 CERTIFICADO_RATE_ID = "20/h"
@@ -89,7 +94,11 @@ def empleador_required(view: Callable[..., HttpResponseBase]) -> Callable[..., H
                 "Su sesión expiró por inactividad. Ingrese de nuevo: conservamos los datos que "
                 "escribió en el formulario (los archivos adjuntos debe cargarlos otra vez).",
             )
-        return redirect(f"{reverse('cartera:ingresar')}?next={request.path}")
+        elif request.COOKIES.get(COOKIE_SESION_ABIERTA):
+            messages.warning(request, "Su sesión expiró por inactividad. Ingrese de nuevo.")
+        respuesta = redirect(f"{reverse('cartera:ingresar')}?next={request.path}")
+        respuesta.delete_cookie(COOKIE_SESION_ABIERTA)
+        return respuesta
 
     return wrapper
 
@@ -116,6 +125,18 @@ class Ingresar(auth_views.LoginView):
     def get_default_redirect_url(self) -> str:
         return reverse("cartera:obligaciones")
 
+    def form_valid(self, form: Any) -> HttpResponse:
+        respuesta = super().form_valid(form)
+        respuesta.set_cookie(
+            COOKIE_SESION_ABIERTA,
+            "1",
+            max_age=COOKIE_SESION_ABIERTA_SEGUNDOS,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+        return respuesta
+
     def get_success_url(self) -> str:
         url = self.get_redirect_url()
         if url and url.startswith("/empleador/") and url_has_allowed_host_and_scheme(url, None):
@@ -127,7 +148,9 @@ class Ingresar(auth_views.LoginView):
 def salir(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.info(request, "Cerró su sesión del portal del empleador.")
-    return redirect("cartera:ingresar")
+    respuesta = redirect("cartera:ingresar")
+    respuesta.delete_cookie(COOKIE_SESION_ABIERTA)
+    return respuesta
 
 
 # Each request e-mails the employer: limited per address and per IP, so the form cannot

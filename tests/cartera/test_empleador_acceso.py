@@ -179,6 +179,29 @@ def test_a_form_kept_across_expiry_is_csrf_checked_on_upload_pages_too() -> None
     assert "La planilla fue pagada a tiempo." in navegador.get(url).content.decode()
 
 
+def test_following_a_link_after_the_session_expired_says_so(client: Client) -> None:
+    empleador = empleador_con_cuenta()
+    ingresar(client, empleador)
+    client.session.flush()
+    client.cookies.pop("sessionid", None)  # the browser drops it with the session
+    response = client.get("/empleador/glosas/")
+    assert response["Location"] == "/empleador/ingresar/?next=/empleador/glosas/"
+    assert "Su sesión expiró por inactividad" in client.get(response["Location"]).content.decode()
+    # Said once; and never to someone who logged out or never logged in.
+    assert (
+        "Su sesión expiró" not in client.get(client.get("/empleador/")["Location"]).content.decode()
+    )
+    ingresar(client, empleador)
+    client.post("/empleador/salir/")
+    assert (
+        "Su sesión expiró" not in client.get(client.get("/empleador/")["Location"]).content.decode()
+    )
+    nuevo = Client()
+    assert (
+        "Su sesión expiró" not in nuevo.get(nuevo.get("/empleador/")["Location"]).content.decode()
+    )
+
+
 def test_no_url_reaches_another_employers_rows(client: Client) -> None:
     propio = empleador_con_cuenta()
     ajeno = empleador_con_cuenta()
