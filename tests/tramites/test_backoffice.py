@@ -511,6 +511,30 @@ def test_rejection_needs_a_reason_and_says_it(analista: Any) -> None:
     assert "obligaciones pendientes" in solicitud.historial.last().nota_publica
 
 
+def test_each_tramite_offers_its_own_templates_besides_the_general_ones(analista: Any) -> None:
+    levantamiento = en_unidad()
+    client = _cliente(analista)
+    formularios = {
+        accion: _accion(client, accion, levantamiento).content.decode()
+        for accion in ("pedir_documentos", "aprobar", "negar")
+    }
+    assert "Certificado de la medida" in formularios["pedir_documentos"]
+    assert "Levantamiento dispuesto" in formularios["aprobar"]
+    assert "Títulos pendientes de pago" in formularios["negar"]
+    assert "Obligaciones pendientes" in formularios["negar"]  # a general one
+    assert "Impugnación rechazada" not in formularios["negar"]  # another trámite's
+    assert "Acuerdo aprobado" not in formularios["aprobar"]
+    plantilla = PlantillaMensaje.objects.get(
+        nombre="Títulos pendientes de pago", tramite=levantamiento.tramite
+    )
+    _accion(client, "negar", levantamiento, plantilla=plantilla.pk, aplicar="1")
+    levantamiento.refresh_from_db()
+    assert levantamiento.estado == E.NEGADA
+    assert (
+        f"trámite {levantamiento.numero}: el proceso" in levantamiento.historial.last().nota_publica
+    )
+
+
 @pytest.fixture
 def resolutor_de_prueba() -> Iterator[list[dict[str, Any]]]:
     llamadas: list[dict[str, Any]] = []
