@@ -450,6 +450,7 @@ class SolicitudAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "celular",
         "direccion",
         "calidad",
+        "autorizacion_tercero",
         "empleador",
         "empleador_identificacion",
         "empleador_razon_social",
@@ -488,7 +489,7 @@ class SolicitudAdmin(ScopedAdminMixin, admin.ModelAdmin):
                     "solicitante_nombre",
                     ("email", "telefono", "celular"),
                     "direccion",
-                    "calidad",
+                    ("calidad", "autorizacion_tercero"),
                 ]
             },
         ),
@@ -665,6 +666,34 @@ class SolicitudAdmin(ScopedAdminMixin, admin.ModelAdmin):
             "<th>Objeto</th></tr></thead><tbody>{}</tbody></table>",
             filas,
         )
+
+    @admin.display(description="autorización a terceros")
+    def autorizacion_tercero(self, obj: Solicitud) -> str:
+        """The employer's authorization a third party filed with, checked when filed;
+        its verification page says whether it was revoked since."""
+        autorizacion = obj.autorizacion
+        if autorizacion is None:
+            return "—"
+        texto = format_html(
+            "{} (cédula {}), otorgada por {} hasta el {}",
+            autorizacion.tercero_nombre,
+            autorizacion.tercero_identificacion,
+            autorizacion.empleador.razon_social,
+            f"{autorizacion.vigente_hasta:%d/%m/%Y}",
+        )
+        if autorizacion.revocada_en:
+            texto = format_html(
+                "{} · <strong>revocada el {}</strong>",
+                texto,
+                f"{timezone.localtime(autorizacion.revocada_en):%d/%m/%Y}",
+            )
+        if autorizacion.documento is not None:
+            texto = format_html(
+                '{} · <a href="{}" target="_blank" rel="noopener">verificar</a>',
+                texto,
+                reverse("core:verificar", args=[autorizacion.documento.codigo]),
+            )
+        return texto
 
     @admin.display(description="respuestas del formulario")
     def respuestas_legibles(self, obj: Solicitud) -> str:
