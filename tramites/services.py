@@ -924,6 +924,10 @@ def solicitud_asignar(*, solicitud: Solicitud, a: Any, por: Any, nota: str = "")
             raise ValidationError(
                 "Solo el jefe o líder de la unidad asigna solicitudes a otros funcionarios."
             )
+        if not _en_alcance(por, fila):
+            raise ValidationError(
+                f"La solicitud {fila.numero} es de {fila.unidad}, fuera de su unidad o provincia."
+            )
         if not (a.is_active and a.is_staff and a.unidad_id == fila.unidad_id):
             raise ValidationError(
                 {"asignado_a": f"{a.get_full_name() or a} no es funcionario de {fila.unidad}."}
@@ -975,6 +979,19 @@ def solicitud_asignar(*, solicitud: Solicitud, a: Any, por: Any, nota: str = "")
                 nota_publica="Un funcionario de la unidad está revisando su solicitud.",
             )
     return fila
+
+
+def _en_alcance(usuario: Any, fila: Solicitud) -> bool:
+    """Whether the request is in the staff member's scope (their unit, their province
+    for a director, everything for the national level): the admin only lists those, and
+    the service refuses the rest too."""
+    from core.selectors import alcance_de
+
+    return (
+        alcance_de(usuario)
+        .filter(Solicitud.objects.filter(pk=fila.pk), unidad="unidad", provincia="provincia")
+        .exists()
+    )
 
 
 def solicitud_tomar(*, solicitud: Solicitud, por: Any) -> Solicitud:

@@ -325,6 +325,11 @@ def test_staff_take_a_request_and_heads_assign_in_bulk_within_the_unit(
         assert s.asignado_a == otro
     assert "Antes:" in HistorialSolicitud.objects.filter(solicitud=a).last().nota_interna
 
+    # The head of another unit cannot hand it out, not even to its own staff.
+    with pytest.raises(ValidationError, match="fuera de su unidad"):
+        services.solicitud_asignar(
+            solicitud=a, a=analista, por=staff(ROLE.JEFE_UNIDAD, "09-coactiva")
+        )
     # Someone of another unit cannot receive it.
     ajeno = staff(ROLE.ANALISTA_CARTERA, "09-coactiva")
     with pytest.raises(ValidationError):
