@@ -924,10 +924,7 @@ def solicitud_asignar(*, solicitud: Solicitud, a: Any, por: Any, nota: str = "")
             raise ValidationError(
                 "Solo el jefe o líder de la unidad asigna solicitudes a otros funcionarios."
             )
-        if not _en_alcance(por, fila):
-            raise ValidationError(
-                f"La solicitud {fila.numero} es de {fila.unidad}, fuera de su unidad o provincia."
-            )
+        _verificar_alcance(por, fila)
         if not (a.is_active and a.is_staff and a.unidad_id == fila.unidad_id):
             raise ValidationError(
                 {"asignado_a": f"{a.get_full_name() or a} no es funcionario de {fila.unidad}."}
@@ -981,17 +978,22 @@ def solicitud_asignar(*, solicitud: Solicitud, a: Any, por: Any, nota: str = "")
     return fila
 
 
-def _en_alcance(usuario: Any, fila: Solicitud) -> bool:
-    """Whether the request is in the staff member's scope (their unit, their province
-    for a director, everything for the national level): the admin only lists those, and
-    the service refuses the rest too."""
+def _verificar_alcance(usuario: Any, fila: Solicitud) -> None:
+    """Staff act only on requests in their scope (their unit, their province for a
+    director, everything for the national level): the admin lists only those, and the
+    services refuse the rest too. Tasks act as no one (None) and are not checked."""
     from core.selectors import alcance_de
 
-    return (
-        alcance_de(usuario)
+    if not getattr(usuario, "is_authenticated", False):
+        return
+    if (
+        not alcance_de(usuario)
         .filter(Solicitud.objects.filter(pk=fila.pk), unidad="unidad", provincia="provincia")
         .exists()
-    )
+    ):
+        raise ValidationError(
+            f"La solicitud {fila.numero} es de {fila.unidad}, fuera de su unidad o provincia."
+        )
 
 
 def solicitud_tomar(*, solicitud: Solicitud, por: Any) -> Solicitud:
@@ -1027,6 +1029,7 @@ def subsanacion_solicitar(
     hoy = hoy or timezone.localdate()
     with transaction.atomic():
         fila = _bloquear(solicitud)
+        _verificar_alcance(por, fila)
         if Estado.OBSERVADA not in TRANSICIONES[fila.estado]:
             raise TransicionInvalida(
                 f"La solicitud {fila.numero} está «{fila.get_estado_display()}»: no se pueden "
@@ -1130,6 +1133,7 @@ def solicitud_archivar_abandono(
     hoy = hoy or timezone.localdate()
     with transaction.atomic():
         fila = _bloquear(solicitud)
+        _verificar_alcance(por, fila)
         if fila.estado != Estado.OBSERVADA or fila.subsanar_hasta is None:
             raise ValidationError(f"La solicitud {fila.numero} no está esperando documentos.")
         if fila.subsanar_hasta >= hoy:
@@ -1175,6 +1179,7 @@ def solicitud_resolver(*, solicitud: Solicitud, aprobada: bool, motivo: str, por
         raise ValidationError({"motivo": "Escriba el motivo de la resolución para el solicitante."})
     with transaction.atomic():
         fila = _bloquear(solicitud)
+        _verificar_alcance(por, fila)
         destino = Estado.ATENDIDA if aprobada else Estado.NEGADA
         if destino not in TRANSICIONES[fila.estado]:
             raise TransicionInvalida(

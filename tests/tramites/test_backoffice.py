@@ -325,11 +325,21 @@ def test_staff_take_a_request_and_heads_assign_in_bulk_within_the_unit(
         assert s.asignado_a == otro
     assert "Antes:" in HistorialSolicitud.objects.filter(solicitud=a).last().nota_interna
 
-    # The head of another unit cannot hand it out, not even to its own staff.
+    # The head of another unit cannot hand it out (not even to its own staff), ask for
+    # documents or resolve it: the services check the scope, not only the admin's list.
+    jefe_guayas = staff(ROLE.JEFE_UNIDAD, "09-coactiva")
     with pytest.raises(ValidationError, match="fuera de su unidad"):
-        services.solicitud_asignar(
-            solicitud=a, a=analista, por=staff(ROLE.JEFE_UNIDAD, "09-coactiva")
+        services.solicitud_asignar(solicitud=a, a=analista, por=jefe_guayas)
+    with pytest.raises(ValidationError, match="fuera de su unidad"):
+        services.subsanacion_solicitar(
+            solicitud=a, mensaje="Cargue el certificado legible.", por=jefe_guayas
         )
+    with pytest.raises(ValidationError, match="fuera de su unidad"):
+        services.solicitud_resolver(
+            solicitud=a, aprobada=False, motivo="Negada desde otra provincia.", por=jefe_guayas
+        )
+    a.refresh_from_db()
+    assert a.estado == E.EN_ATENCION
     # Someone of another unit cannot receive it.
     ajeno = staff(ROLE.ANALISTA_CARTERA, "09-coactiva")
     with pytest.raises(ValidationError):
