@@ -382,3 +382,35 @@ def test_back_office_sees_agreements_of_its_province_read_only(
         acuerdo.empleador.razon_social
         not in ajeno.get("/admin/cartera/acuerdopago/").content.decode()
     )
+
+
+def test_from_the_queue_the_head_is_refused_and_the_director_approves(
+    client: Client, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    empleador = empleador_con_cuenta()
+    glosa = glosa_notificada(empleador)
+    ingresar(client, empleador)
+    _solicitar(client, glosa, django_capture_on_commit_callbacks)
+    acuerdo = AcuerdoPago.objects.get()
+    AcuerdoPago.objects.filter(pk=acuerdo.pk).update(aprueba="director_provincial")
+    datos = {
+        "action": "aprobar",
+        "_selected_action": [acuerdo.solicitud_id],
+        "index": 0,
+        "motivo": "Acuerdo revisado y conforme.",
+        "aplicar": "1",
+    }
+    for rol, unidad, estado in [
+        (ROLE.JEFE_UNIDAD, "17-cartera", AcuerdoPago.Estado.SOLICITADO),
+        (ROLE.DIRECTOR_PROVINCIAL, "17-direccion", AcuerdoPago.Estado.VIGENTE),
+    ]:
+        funcionario = Client()
+        funcionario.force_login(staff(rol, unidad))
+        with django_capture_on_commit_callbacks(execute=True):
+            html = funcionario.post("/admin/tramites/solicitud/", datos, follow=True)
+        acuerdo.refresh_from_db()
+        assert acuerdo.estado == estado, rol
+        if estado == AcuerdoPago.Estado.SOLICITADO:
+            assert "lo aprueba el Director Provincial" in html.content.decode()
+    acuerdo.solicitud.refresh_from_db()
+    assert acuerdo.solicitud.estado == Solicitud.Estado.ATENDIDA
