@@ -456,7 +456,9 @@ def tablero(*, alcance: Any, hoy: Any, semanas: int = 12) -> Tablero:
         fila["total"] = fila.get("total", 0) + n
     edades: dict[str, Q] = {}
     for i, (_etiqueta, minimo, maximo) in enumerate(EDADES):
-        q = Q(recibido_el__lte=hoy - dt.timedelta(days=minimo))
+        # The youngest band has no lower bound: a request filed on a weekend or holiday
+        # is received the next business day, which may still be ahead.
+        q = Q(recibido_el__lte=hoy - dt.timedelta(days=minimo)) if minimo else Q()
         if maximo is not None:
             q &= Q(recibido_el__gte=hoy - dt.timedelta(days=maximo))
         edades[f"edad_{i}"] = q

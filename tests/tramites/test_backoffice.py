@@ -723,6 +723,8 @@ def test_the_dashboard_shows_open_requests_overdue_and_weekly_throughput(
 def test_the_director_sees_the_age_of_open_requests_unit_by_unit() -> None:
     hoy = timezone.localdate()
     reciente = en_unidad()  # coactiva, received today
+    # Coactiva, filed on a Saturday: received on the coming Monday, still 0-5 days old.
+    Solicitud.objects.filter(pk=en_unidad().pk).update(recibido_el=hoy + dt.timedelta(days=2))
     antigua = en_unidad(slug="anulacion-titulo-credito")  # cartera, 40 days old
     Solicitud.objects.filter(pk=antigua.pk).update(recibido_el=hoy - dt.timedelta(days=40))
     en_unidad("09")  # Guayas: not in the director's province
@@ -736,10 +738,10 @@ def test_the_director_sees_the_age_of_open_requests_unit_by_unit() -> None:
     # Columns: 0-5 days, 6-15, 16-30, more than 30.
     assert filas == {
         antigua.unidad.nombre: ["0", "0", "0", "1"],
-        reciente.unidad.nombre: ["1", "0", "0", "0"],
+        reciente.unidad.nombre: ["2", "0", "0", "0"],
     }
     assert res.context["datos"].antiguedad == [
-        ("0-5 días", 1),
+        ("0-5 días", 2),
         ("6-15 días", 0),
         ("16-30 días", 0),
         ("más de 30", 1),
