@@ -315,14 +315,19 @@ class AsignadoFilter(admin.SimpleListFilter):
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         opciones = [("yo", "Mis solicitudes"), ("nadie", "Sin asignar")]
-        unidad_id = getattr(request.user, "unidad_id", None)
-        if unidad_id:
-            opciones += [
-                (str(pk), nombre.strip() or usuario)
-                for pk, nombre, usuario in services.asignables(unidad_id)
-                .annotate(nombre=Concat("first_name", Value(" "), "last_name"))
-                .values_list("pk", "nombre", "username")
-            ]
+        alcance = alcance_de(request.user)
+        if alcance.nivel is Nivel.UNIDAD:
+            personas = services.asignables(alcance.unidad_id)  # type: ignore[arg-type]
+        elif alcance.nivel is Nivel.PROVINCIA:  # a director: the staff of every unit
+            personas = services.asignables_provincia(alcance.provincia_id)  # type: ignore[arg-type]
+        else:  # the whole country: too many names for a list
+            return opciones
+        opciones += [
+            (str(pk), nombre.strip() or usuario)
+            for pk, nombre, usuario in personas.annotate(
+                nombre=Concat("first_name", Value(" "), "last_name")
+            ).values_list("pk", "nombre", "username")
+        ]
         return opciones
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Solicitud]) -> Any:

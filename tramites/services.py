@@ -1010,6 +1010,15 @@ def asignables(unidad_id: int) -> Any:
     )
 
 
+def asignables_provincia(provincia_id: str) -> Any:
+    """Staff of every unit of a province (a director filters the queue by them)."""
+    from core.models import User
+
+    return User.objects.filter(
+        is_active=True, is_staff=True, unidad__provincia_id=provincia_id
+    ).order_by("first_name", "last_name", "username")
+
+
 # --- Back office: subsanación -------------------------------------------------------------------
 
 

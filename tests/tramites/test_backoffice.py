@@ -194,6 +194,18 @@ def test_the_queue_filters_by_deadline_status(jefe: Any) -> None:
     assert html.index(numeros["muy_vencida"]) < html.index(numeros["a_tiempo"])
 
 
+def test_a_director_filters_the_province_queue_by_any_of_its_staff(analista: Any) -> None:
+    tomada, libre = en_unidad(), en_unidad()
+    services.solicitud_tomar(solicitud=tomada, por=analista)
+    director = _cliente(staff(ROLE.DIRECTOR_PROVINCIAL, "17-direccion"))
+    html = director.get(ADMIN).content.decode()
+    assert f"?asignado={analista.pk}" in html  # a colleague of another unit of the province
+    html = director.get(ADMIN, {"asignado": analista.pk}).content.decode()
+    assert tomada.numero in html and libre.numero not in html
+    html = director.get(ADMIN, {"asignado": "nadie"}).content.decode()
+    assert libre.numero in html and tomada.numero not in html
+
+
 def test_search_by_number_identification_and_name(jefe: Any) -> None:
     s = en_unidad()
     otra = en_unidad()
