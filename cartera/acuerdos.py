@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal, localcontext
+from decimal import ROUND_CEILING, Decimal, localcontext
 from typing import Any
 
 from django.db import transaction
@@ -36,7 +36,7 @@ from cartera.services import (
     titulo_transicion,
 )
 from core import parametros
-from core.calendar import add_plazo
+from core.calendar import add_plazo, add_termino
 from core.models import User
 
 CERO = Decimal("0.00")
@@ -62,18 +62,23 @@ def tabla_amortizacion(
     tasa_anual: Decimal,
     desde: dt.date,
     cuota_inicial: Decimal = CERO,
+    vence_inicial: dt.date | None = None,
 ) -> list[FilaAmortizacion]:
-    """French amortization of `monto` less the cuota inicial (due on `desde`) in `meses`
-    equal monthly installments at `tasa_anual` percent a year (monthly rate = annual /
-    12), the first due one month after `desde`. Every amount is rounded to cents; the
-    last installment takes whatever capital is left, so the capital column adds up to
-    the amount financed exactly."""
+    """French amortization of `monto` less the cuota inicial (due on `vence_inicial`,
+    default `desde`) in `meses` equal monthly installments at `tasa_anual` percent a
+    year (monthly rate = annual / 12), the first due one month after `desde`. Every
+    amount is rounded to cents; the last installment takes whatever capital is left, so
+    the capital column adds up to the amount financed exactly."""
     if meses < 1:
         raise ValueError("meses debe ser al menos 1")
     filas: list[FilaAmortizacion] = []
     financiado = monto - cuota_inicial
     if cuota_inicial > 0:
-        filas.append(FilaAmortizacion(0, desde, cuota_inicial, CERO, cuota_inicial, financiado))
+        filas.append(
+            FilaAmortizacion(
+                0, vence_inicial or desde, cuota_inicial, CERO, cuota_inicial, financiado
+            )
+        )
     tasa = tasa_anual / Decimal(100) / Decimal(12)
     with localcontext() as ctx:
         ctx.prec = 34
@@ -138,6 +143,16 @@ def plazo_validar(*, tipo: str, meses: int | None, en: dt.date) -> list[str]:
     return []
 
 
+def vence_cuota_inicial(desde: dt.date, *, empleador: Empleador | None = None) -> dt.date:
+    """Last day to pay the cuota inicial of an agreement approved on `desde`: a término
+    of APP_CUOTA_INICIAL_TERMINO_DIAS business days (DOMAIN.md §6) from the approval,
+    which is notified by e-mail. Due on the approval day itself, the nightly check would
+    break the agreement the next morning, before the employer could pay."""
+    dias = int(parametros.valor("APP_CUOTA_INICIAL_TERMINO_DIAS", en=desde))
+    cantones = [empleador.canton_id] if empleador is not None and empleador.canton_id else []
+    return add_termino(desde, dias, cantones=cantones)
+
+
 def tasa_vigente(en: dt.date) -> Decimal:
     """The annual rate applied to the installments: the late-payment rate in force."""
     return interes.tabla_tasas().tasa(en)
@@ -162,12 +177,15 @@ def aprobacion_requerida(*, empleador: Empleador, monto: Decimal, en: dt.date) -
         else "APP_UMBRAL_DIRECTOR_SBU_NATURAL"
     )
     umbral = Decimal(parametros.valor(clave, en=en))
-    en_sbu = interes.centavos(monto / sbu)
+    # The amount itself is compared with the threshold in dollars: its SBU figure is
+    # rounded to cents for display, and 25.004 SBU must not read as "25, not above".
     aprueba = (
         AcuerdoPago.Aprueba.DIRECTOR_PROVINCIAL
-        if en_sbu > umbral
+        if monto > umbral * sbu
         else AcuerdoPago.Aprueba.JEFE_UNIDAD
     )
+    # Rounded up, so an amount above the threshold never shows as equal to it.
+    en_sbu = (monto / sbu).quantize(Decimal("0.01"), rounding=ROUND_CEILING)
     return Aprobacion(aprueba=aprueba, monto_en_sbu=en_sbu, umbral_sbu=umbral)
 
 
@@ -232,8 +250,12 @@ def acuerdo_aprobar(
     *, acuerdo: AcuerdoPago, por: User | None = None, hoy: dt.date | None = None
 ) -> AcuerdoPago:
     """The approval (by the authority the amount requires) puts the agreement in force:
-    its amortization table is written from the approval date, its glosas go EN ACUERDO
-    DE PAGO and its títulos EN CONVENIO, so the employer is "en trámite de pago"."""
+    its amortization table is written from the approval date (the cuota inicial due
+    within its término, vence_cuota_inicial), its glosas go EN ACUERDO DE PAGO and its
+    títulos EN CONVENIO, so the employer is "en trámite de pago". The employer is told
+    by e-mail what to pay and by when (a legal notice: always sent)."""
+    from core.email import correo_enviar
+
     hoy = hoy or timezone.localdate()
     with transaction.atomic():
         acuerdo = acuerdo_transicion(
@@ -243,7 +265,8 @@ def acuerdo_aprobar(
             motivo="Aprobado.",
             cambios={"vigente_desde": hoy},
         )
-        CuotaAcuerdo.objects.bulk_create(
+        empleador = Empleador.objects.get(pk=acuerdo.empleador_id)
+        cuotas = CuotaAcuerdo.objects.bulk_create(
             [
                 CuotaAcuerdo(
                     acuerdo=acuerdo,
@@ -260,6 +283,7 @@ def acuerdo_aprobar(
                     tasa_anual=acuerdo.tasa_anual,
                     desde=hoy,
                     cuota_inicial=acuerdo.cuota_inicial,
+                    vence_inicial=vence_cuota_inicial(hoy, empleador=empleador),
                 )
             ]
         )
@@ -268,6 +292,20 @@ def acuerdo_aprobar(
             glosa_acuerdo_registrar(glosa=glosa, por=por, motivo=motivo)
         for titulo in acuerdo.titulos.all():
             titulo_convenio_registrar(titulo=titulo, por=por, motivo=motivo)
+        correo_enviar(
+            para=[empleador.email],
+            asunto=f"IESS: su {acuerdo.get_tipo_display().lower()} fue aprobado",
+            plantilla="acuerdo_aprobado",
+            contexto={
+                "empleador": empleador,
+                "acuerdo": acuerdo,
+                "inicial": next((c for c in cuotas if c.numero == 0), None),
+                "primera": next(c for c in cuotas if c.numero == 1),
+                "ruptura": cuotas_impagas_ruptura(acuerdo.tipo, hoy),
+            },
+            evento="cartera.acuerdo_aprobado",
+            obj=acuerdo,
+        )
     return acuerdo
 
 

@@ -354,7 +354,12 @@ def acuerdo_solicitar(
     aprobacion = acuerdos.aprobacion_requerida(empleador=empleador, monto=monto, en=hoy)
     tasa = acuerdos.tasa_vigente(hoy)
     tabla = acuerdos.tabla_amortizacion(
-        monto=monto, meses=meses, tasa_anual=tasa, desde=hoy, cuota_inicial=cuota_inicial
+        monto=monto,
+        meses=meses,
+        tasa_anual=tasa,
+        desde=hoy,
+        cuota_inicial=cuota_inicial,
+        vence_inicial=acuerdos.vence_cuota_inicial(hoy, empleador=empleador),
     )
     slug = acuerdos.app_tramite_slug(meses, hoy) if tipo == AcuerdoPago.Tipo.APP else PURGA_MORA
     etiqueta = AcuerdoPago.Tipo(tipo).label
@@ -429,7 +434,8 @@ def impugnacion_resolutor(
 ) -> list[Any]:
     """Back office resolved an «Impugnación de glosa» request: the Comisión's decision
     is applied to the pending impugnación (accepted: glosa ANULADA; rejected: NOTIFICADA
-    with a new término)."""
+    with a new término, whose last day the employer is told by e-mail: it must pay or
+    agree to pay by then, a legal notice always sent)."""
     glosa_id = solicitud.respuestas.get("glosa_id")
     impugnacion = (
         Impugnacion.objects.filter(glosa_id=glosa_id, estado=Impugnacion.Estado.PENDIENTE).first()
@@ -446,6 +452,16 @@ def impugnacion_resolutor(
         detalle=motivo,
         por=por,
     )
+    if not aprobada:
+        glosa = Glosa.objects.select_related("empleador").get(pk=impugnacion.glosa_id)
+        correo_enviar(
+            para=[glosa.empleador.email],
+            asunto=f"IESS: nuevo término para la glosa N.º {glosa.numero}",
+            plantilla="impugnacion_rechazada",
+            contexto={"empleador": glosa.empleador, "glosa": glosa, "solicitud": solicitud},
+            evento="cartera.impugnacion_rechazada",
+            obj=glosa,
+        )
     return []
 
 

@@ -496,6 +496,8 @@ def obligaciones_empleador(
                     "estado": obj.estado,
                     "estado_display": obj.get_estado_display(),
                     "vence_en": getattr(obj, "vence_en", None),
+                    # Only a notified glosa has a page in the employer's inbox.
+                    "enlace": tipo == "glosa" and obj.notificada_en is not None,
                     "capital": linea.capital if linea else CERO,
                     "intereses": linea.intereses if linea else CERO,
                     "multas": (linea.multas + linea.recargos) if linea else CERO,

@@ -14,6 +14,7 @@ from decimal import Decimal
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
@@ -52,9 +53,15 @@ from tramites import services as tramites_services
 from tramites.models import AutorizacionTercero
 
 SESION_FORMULARIO = "empleador:formulario_pendiente"
+# Outlives the session cookie: an anonymous request that still carries it comes from
+# an employer whose session expired (not from a visitor who never logged in).
+COOKIE_SESION_ABIERTA = "empleador_sesion"
+COOKIE_SESION_ABIERTA_SEGUNDOS = 12 * 3600
 SESION_CERTIFICADOS = "empleador:certificados"
 CERTIFICADO_RATE_IP = "10/m"
 CERTIFICADO_RATE_ID = "20/h"
+CLAVE_RATE_IP = "20/h"
+CLAVE_RATE_EMAIL = "3/h"
 POR_PAGINA = 25
 
 
@@ -87,7 +94,11 @@ def empleador_required(view: Callable[..., HttpResponseBase]) -> Callable[..., H
                 "Su sesión expiró por inactividad. Ingrese de nuevo: conservamos los datos que "
                 "escribió en el formulario (los archivos adjuntos debe cargarlos otra vez).",
             )
-        return redirect(f"{reverse('cartera:ingresar')}?next={request.path}")
+        elif request.COOKIES.get(COOKIE_SESION_ABIERTA):
+            messages.warning(request, "Su sesión expiró por inactividad. Ingrese de nuevo.")
+        respuesta = redirect(f"{reverse('cartera:ingresar')}?next={request.path}")
+        respuesta.delete_cookie(COOKIE_SESION_ABIERTA)
+        return respuesta
 
     return wrapper
 
@@ -114,6 +125,18 @@ class Ingresar(auth_views.LoginView):
     def get_default_redirect_url(self) -> str:
         return reverse("cartera:obligaciones")
 
+    def form_valid(self, form: Any) -> HttpResponse:
+        respuesta = super().form_valid(form)
+        respuesta.set_cookie(
+            COOKIE_SESION_ABIERTA,
+            "1",
+            max_age=COOKIE_SESION_ABIERTA_SEGUNDOS,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+        return respuesta
+
     def get_success_url(self) -> str:
         # Back to the portal, or to the Ventanilla form the employer signed in from
         # (the levantamiento form shows its processes' eligibility once signed in).
@@ -131,13 +154,21 @@ class Ingresar(auth_views.LoginView):
 def salir(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.info(request, "Cerró su sesión del portal del empleador.")
-    return redirect("cartera:ingresar")
+    respuesta = redirect("cartera:ingresar")
+    respuesta.delete_cookie(COOKIE_SESION_ABIERTA)
+    return respuesta
 
 
-clave_olvidada = auth_views.PasswordResetView.as_view(
-    form_class=ClaveOlvidadaForm,
-    template_name="cartera/empleador/clave_olvidada.html",
-    success_url=reverse_lazy("cartera:clave_enviada"),
+# Each request e-mails the employer: limited per address and per IP, so the form cannot
+# be used to flood an inbox.
+clave_olvidada = ratelimit(key="ip", rate=CLAVE_RATE_IP, method="POST", block=True)(
+    ratelimit(key="post:email", rate=CLAVE_RATE_EMAIL, method="POST", block=True)(
+        auth_views.PasswordResetView.as_view(
+            form_class=ClaveOlvidadaForm,
+            template_name="cartera/empleador/clave_olvidada.html",
+            success_url=reverse_lazy("cartera:clave_enviada"),
+        )
+    )
 )
 clave_enviada = auth_views.PasswordResetDoneView.as_view(
     template_name="cartera/empleador/clave_enviada.html"
@@ -314,8 +345,8 @@ def _errores_servicio(form: Any, exc: ValidationError) -> None:
 
 
 @never_cache
+@limited_uploads  # first: CSRF and the size limit apply before an expired session's form is kept
 @empleador_required
-@limited_uploads
 def impugnar(request: HttpRequest, pk: int) -> HttpResponse:
     empleador = _empleador(request)
     fila = _glosa_de(request, pk)
@@ -407,6 +438,7 @@ def simulador(request: HttpRequest) -> HttpResponse:
                 tasa_anual=tasa,
                 desde=hoy,
                 cuota_inicial=cuota_inicial,
+                vence_inicial=acuerdos.vence_cuota_inicial(hoy, empleador=empleador),
             )
             contexto.update(
                 {
@@ -455,8 +487,8 @@ def simulador(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@limited_uploads  # first: CSRF and the size limit apply before an expired session's form is kept
 @empleador_required
-@limited_uploads
 def purga_mora(request: HttpRequest) -> HttpResponse:
     empleador = _empleador(request)
     hoy = timezone.localdate()

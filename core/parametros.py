@@ -43,6 +43,12 @@ DEFINICIONES: dict[str, Definicion] = {
     "APP_CUOTAS_IMPAGAS_RUPTURA": Definicion(
         int, "Cuotas impagas que rompen un acuerdo de pagos parciales.", 1
     ),
+    "APP_CUOTA_INICIAL_TERMINO_DIAS": Definicion(
+        int,
+        "Término (días hábiles) para pagar la cuota inicial de un acuerdo desde su aprobación.",
+        8,
+        "Valor por defecto (el término de la glosa); no se halló la norma",
+    ),
     "SBU": Definicion(Decimal, "Salario básico unificado (USD).", Decimal("470.00")),
     "APP_UMBRAL_DIRECTOR_SBU_NATURAL": Definicion(
         Decimal,

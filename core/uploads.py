@@ -42,13 +42,14 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import IO, Any
+from typing import IO, Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from core import parametros
@@ -148,7 +149,10 @@ class LimitedUploadHandler(FileUploadHandler):
         )
 
 
-def limited_uploads(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
+
+
+def limited_uploads(view: View) -> View:
     """Decorate a view that receives uploads: oversize files are cut off while
     streaming. CSRF is checked inside, after the handler is installed (Django reads the
     body when checking CSRF, and handlers cannot change after that)."""
@@ -157,12 +161,12 @@ def limited_uploads(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
 
     @wraps(view)
     @csrf_exempt
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.method == "POST":
             request.upload_handlers.insert(0, LimitedUploadHandler(request))  # type: ignore[union-attr]
         return protected(request, *args, **kwargs)
 
-    return wrapper
+    return cast(View, wrapper)
 
 
 # --- Validation ------------------------------------------------------------------------

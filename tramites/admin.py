@@ -315,14 +315,19 @@ class AsignadoFilter(admin.SimpleListFilter):
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         opciones = [("yo", "Mis solicitudes"), ("nadie", "Sin asignar")]
-        unidad_id = getattr(request.user, "unidad_id", None)
-        if unidad_id:
-            opciones += [
-                (str(pk), nombre.strip() or usuario)
-                for pk, nombre, usuario in services.asignables(unidad_id)
-                .annotate(nombre=Concat("first_name", Value(" "), "last_name"))
-                .values_list("pk", "nombre", "username")
-            ]
+        alcance = alcance_de(request.user)
+        if alcance.nivel is Nivel.UNIDAD:
+            personas = services.asignables(alcance.unidad_id)  # type: ignore[arg-type]
+        elif alcance.nivel is Nivel.PROVINCIA:  # a director: the staff of every unit
+            personas = services.asignables_provincia(alcance.provincia_id)  # type: ignore[arg-type]
+        else:  # the whole country: too many names for a list
+            return opciones
+        opciones += [
+            (str(pk), nombre.strip() or usuario)
+            for pk, nombre, usuario in personas.annotate(
+                nombre=Concat("first_name", Value(" "), "last_name")
+            ).values_list("pk", "nombre", "username")
+        ]
         return opciones
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Solicitud]) -> Any:
@@ -450,6 +455,7 @@ class SolicitudAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "celular",
         "direccion",
         "calidad",
+        "autorizacion_tercero",
         "empleador",
         "empleador_identificacion",
         "empleador_razon_social",
@@ -488,7 +494,7 @@ class SolicitudAdmin(ScopedAdminMixin, admin.ModelAdmin):
                     "solicitante_nombre",
                     ("email", "telefono", "celular"),
                     "direccion",
-                    "calidad",
+                    ("calidad", "autorizacion_tercero"),
                 ]
             },
         ),
@@ -666,6 +672,34 @@ class SolicitudAdmin(ScopedAdminMixin, admin.ModelAdmin):
             filas,
         )
 
+    @admin.display(description="autorización a terceros")
+    def autorizacion_tercero(self, obj: Solicitud) -> str:
+        """The employer's authorization a third party filed with, checked when filed;
+        its verification page says whether it was revoked since."""
+        autorizacion = obj.autorizacion
+        if autorizacion is None:
+            return "—"
+        texto = format_html(
+            "{} (cédula {}), otorgada por {} hasta el {}",
+            autorizacion.tercero_nombre,
+            autorizacion.tercero_identificacion,
+            autorizacion.empleador.razon_social,
+            f"{autorizacion.vigente_hasta:%d/%m/%Y}",
+        )
+        if autorizacion.revocada_en:
+            texto = format_html(
+                "{} · <strong>revocada el {}</strong>",
+                texto,
+                f"{timezone.localtime(autorizacion.revocada_en):%d/%m/%Y}",
+            )
+        if autorizacion.documento is not None:
+            texto = format_html(
+                '{} · <a href="{}" target="_blank" rel="noopener">verificar</a>',
+                texto,
+                reverse("core:verificar", args=[autorizacion.documento.codigo]),
+            )
+        return texto
+
     @admin.display(description="respuestas del formulario")
     def respuestas_legibles(self, obj: Solicitud) -> str:
         return format_html_join(
@@ -793,7 +827,9 @@ class SolicitudAdmin(ScopedAdminMixin, admin.ModelAdmin):
             "Se archivaron {n} solicitud(es) y se avisó a los solicitantes.",
         )
 
-    @admin.action(description="Enrutar ahora las solicitudes recibidas seleccionadas")
+    @admin.action(
+        description="Enrutar ahora las solicitudes recibidas seleccionadas", permissions=["change"]
+    )
     def enrutar_ahora(self, request: HttpRequest, queryset: QuerySet[Solicitud]) -> None:
         from tramites.tasks import solicitud_enrutar_task
 

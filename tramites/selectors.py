@@ -439,6 +439,7 @@ def auditoria(*, alcance: Any, desde: Any, hasta: Any) -> QuerySet[Any]:
 class Tablero:
     por_unidad_estado: list[dict[str, Any]]
     antiguedad: list[tuple[str, int]]
+    antiguedad_por_unidad: list[dict[str, Any]]
     semanas: list[tuple[str, int, int]]
     vencidas: list[Solicitud]
     totales: dict[str, int]
@@ -448,8 +449,8 @@ EDADES = [("0-5 días", 0, 5), ("6-15 días", 6, 15), ("16-30 días", 16, 30), (
 
 
 def tablero(*, alcance: Any, hoy: Any, semanas: int = 12) -> Tablero:
-    """Figures for heads and directors, in their scope: open requests by unit and state,
-    by age, received vs resolved per week, and the overdue list."""
+    """Figures for heads and directors, in their scope: open requests by unit and state
+    and by unit and age, received vs resolved per week, and the overdue list."""
     import datetime as dt
 
     from django.db.models.functions import TruncWeek
@@ -464,12 +465,27 @@ def tablero(*, alcance: Any, hoy: Any, semanas: int = 12) -> Tablero:
         fila = filas.setdefault(unidad or "Sin unidad", {"unidad": unidad or "Sin unidad"})
         fila[estado] = n
         fila["total"] = fila.get("total", 0) + n
-    antiguedad = []
-    for etiqueta, minimo, maximo in EDADES:
-        q = Q(recibido_el__lte=hoy - dt.timedelta(days=minimo))
+    edades: dict[str, Q] = {}
+    for i, (_etiqueta, minimo, maximo) in enumerate(EDADES):
+        # The youngest band has no lower bound: a request filed on a weekend or holiday
+        # is received the next business day, which may still be ahead.
+        q = Q(recibido_el__lte=hoy - dt.timedelta(days=minimo)) if minimo else Q()
         if maximo is not None:
             q &= Q(recibido_el__gte=hoy - dt.timedelta(days=maximo))
-        antiguedad.append((etiqueta, abiertas.filter(q).count()))
+        edades[f"edad_{i}"] = q
+    antiguedad_por_unidad = [
+        {
+            "unidad": fila["unidad__nombre"] or "Sin unidad",
+            "celdas": [fila[clave] for clave in edades],
+        }
+        for fila in abiertas.values("unidad__nombre")
+        .annotate(**{clave: Count("id", filter=q) for clave, q in edades.items()})
+        .order_by("unidad__nombre")
+    ]
+    antiguedad: list[tuple[str, int]] = [
+        (str(etiqueta), sum(int(f["celdas"][i]) for f in antiguedad_por_unidad))
+        for i, (etiqueta, _minimo, _maximo) in enumerate(EDADES)
+    ]
     desde = hoy - dt.timedelta(weeks=semanas)
     tz = timezone.get_current_timezone()
     recibidas = dict(
@@ -512,6 +528,7 @@ def tablero(*, alcance: Any, hoy: Any, semanas: int = 12) -> Tablero:
             for f in sorted(filas.values(), key=lambda f: f["unidad"])
         ],
         antiguedad=antiguedad,
+        antiguedad_por_unidad=antiguedad_por_unidad,
         semanas=serie,
         vencidas=vencidas,
         totales=totales,

@@ -931,6 +931,7 @@ def solicitud_asignar(*, solicitud: Solicitud, a: Any, por: Any, nota: str = "")
             raise ValidationError(
                 "Solo el jefe o líder de la unidad asigna solicitudes a otros funcionarios."
             )
+        _verificar_alcance(por, fila)
         if not (a.is_active and a.is_staff and a.unidad_id == fila.unidad_id):
             raise ValidationError(
                 {"asignado_a": f"{a.get_full_name() or a} no es funcionario de {fila.unidad}."}
@@ -984,6 +985,24 @@ def solicitud_asignar(*, solicitud: Solicitud, a: Any, por: Any, nota: str = "")
     return fila
 
 
+def _verificar_alcance(usuario: Any, fila: Solicitud) -> None:
+    """Staff act only on requests in their scope (their unit, their province for a
+    director, everything for the national level): the admin lists only those, and the
+    services refuse the rest too. Tasks act as no one (None) and are not checked."""
+    from core.selectors import alcance_de
+
+    if not getattr(usuario, "is_authenticated", False):
+        return
+    if (
+        not alcance_de(usuario)
+        .filter(Solicitud.objects.filter(pk=fila.pk), unidad="unidad", provincia="provincia")
+        .exists()
+    ):
+        raise ValidationError(
+            f"La solicitud {fila.numero} es de {fila.unidad}, fuera de su unidad o provincia."
+        )
+
+
 def solicitud_tomar(*, solicitud: Solicitud, por: Any) -> Solicitud:
     """«Tomar»: the staff member assigns the request to themselves."""
     return solicitud_asignar(solicitud=solicitud, a=por, por=por)
@@ -996,6 +1015,15 @@ def asignables(unidad_id: int) -> Any:
     return User.objects.filter(is_active=True, is_staff=True, unidad_id=unidad_id).order_by(
         "first_name", "last_name", "username"
     )
+
+
+def asignables_provincia(provincia_id: str) -> Any:
+    """Staff of every unit of a province (a director filters the queue by them)."""
+    from core.models import User
+
+    return User.objects.filter(
+        is_active=True, is_staff=True, unidad__provincia_id=provincia_id
+    ).order_by("first_name", "last_name", "username")
 
 
 # --- Back office: subsanación -------------------------------------------------------------------
@@ -1017,6 +1045,7 @@ def subsanacion_solicitar(
     hoy = hoy or timezone.localdate()
     with transaction.atomic():
         fila = _bloquear(solicitud)
+        _verificar_alcance(por, fila)
         if Estado.OBSERVADA not in TRANSICIONES[fila.estado]:
             raise TransicionInvalida(
                 f"La solicitud {fila.numero} está «{fila.get_estado_display()}»: no se pueden "
@@ -1120,6 +1149,7 @@ def solicitud_archivar_abandono(
     hoy = hoy or timezone.localdate()
     with transaction.atomic():
         fila = _bloquear(solicitud)
+        _verificar_alcance(por, fila)
         if fila.estado != Estado.OBSERVADA or fila.subsanar_hasta is None:
             raise ValidationError(f"La solicitud {fila.numero} no está esperando documentos.")
         if fila.subsanar_hasta >= hoy:
@@ -1165,6 +1195,7 @@ def solicitud_resolver(*, solicitud: Solicitud, aprobada: bool, motivo: str, por
         raise ValidationError({"motivo": "Escriba el motivo de la resolución para el solicitante."})
     with transaction.atomic():
         fila = _bloquear(solicitud)
+        _verificar_alcance(por, fila)
         destino = Estado.ATENDIDA if aprobada else Estado.NEGADA
         if destino not in TRANSICIONES[fila.estado]:
             raise TransicionInvalida(
@@ -1375,8 +1406,9 @@ def expediente_pdf(solicitud: Solicitud) -> bytes:
 def escalamiento_enviar(*, hoy: dt.date | None = None) -> int:
     """Daily notice to each unit's heads (role JEFE_UNIDAD) of the open requests whose
     término ends today (overdue tomorrow) and those already overdue. One e-mail per
-    unit and day: running it again the same day sends nothing new. Returns the number
-    of e-mails queued."""
+    unit and business day (none on a national holiday or a local one of the unit's
+    city): running it again the same day sends nothing new. Returns the number of
+    e-mails queued."""
     from django.conf import settings
     from django.urls import reverse
 
@@ -1416,6 +1448,9 @@ def escalamiento_enviar(*, hoy: dt.date | None = None) -> int:
         if str(unidad_id) in ya_enviadas or not jefes.get(unidad_id):
             continue
         unidad = unidades[unidad_id]
+        cantones = cantones_de(unidad.provincia_id) if unidad.provincia_id else []
+        if not calendar.is_business_day(hoy, cantones=cantones):
+            continue
         vencen_hoy = [s for s in solicitudes if s.vence_el == hoy]
         vencidas = [s for s in solicitudes if s.vence_el and s.vence_el < hoy]
         with transaction.atomic():

@@ -101,6 +101,20 @@ def test_password_reset_by_email_sets_a_new_clave(
     assert response.status_code == 302
 
 
+def test_password_reset_cannot_flood_an_inbox(
+    client: Client, django_capture_on_commit_callbacks, ratelimit_clock
+) -> None:  # type: ignore[no-untyped-def]
+    empleador = empleador_con_cuenta()
+    empleador.cuenta.email = empleador.email
+    empleador.cuenta.save(update_fields=["email"])
+    codigos = []
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(6):
+            codigos.append(client.post("/empleador/clave/", {"email": empleador.email}).status_code)
+    assert codigos == [302, 302, 302, 429, 429, 429]
+    assert Correo.objects.filter(evento="cartera.clave_restablecer").count() == 3
+
+
 def test_an_expired_session_keeps_the_form_being_filled(client: Client) -> None:
     empleador = empleador_con_cuenta()
     ingresar(client, empleador)
@@ -132,6 +146,60 @@ def test_an_expired_session_keeps_the_form_being_filled(client: Client) -> None:
     assert not AutorizacionTercero.objects.exists()  # nothing was filed behind their back
     html = client.get("/empleador/autorizaciones/").content.decode()
     assert "Carlos Contador Ruiz" not in html  # shown once
+
+
+def test_a_form_kept_across_expiry_is_csrf_checked_on_upload_pages_too() -> None:
+    """The upload pages check CSRF themselves (after installing the size limit); the
+    expired-session wrapper used to read the posted form before that, so a cross-site
+    POST could plant form data in a visitor's session."""
+    empleador = empleador_con_cuenta()
+    glosa = glosa_notificada(empleador)
+    navegador = Client(enforce_csrf_checks=True)
+    for url in (f"/empleador/glosas/{glosa.pk}/impugnar/", "/empleador/acuerdos/purga-de-mora/"):
+        falsificado = navegador.post(url, {"fundamentos": "Texto plantado por otro sitio."})
+        assert falsificado.status_code == 403, url
+    html = navegador.get("/empleador/ingresar/").content.decode()
+    assert "Su sesión expiró" not in html
+    # The employer's own expired form (with its token) is kept as before.
+    token = navegador.cookies["csrftoken"].value
+    url = f"/empleador/glosas/{glosa.pk}/impugnar/"
+    propio = navegador.post(
+        url, {"fundamentos": "La planilla fue pagada a tiempo.", "csrfmiddlewaretoken": token}
+    )
+    assert propio["Location"] == f"/empleador/ingresar/?next={url}"
+    navegador.post(
+        propio["Location"],
+        {
+            "username": empleador.identificacion,
+            "password": PASSWORD,
+            "next": url,
+            "csrfmiddlewaretoken": token,
+        },
+    )
+    assert "La planilla fue pagada a tiempo." in navegador.get(url).content.decode()
+
+
+def test_following_a_link_after_the_session_expired_says_so(client: Client) -> None:
+    empleador = empleador_con_cuenta()
+    ingresar(client, empleador)
+    client.session.flush()
+    client.cookies.pop("sessionid", None)  # the browser drops it with the session
+    response = client.get("/empleador/glosas/")
+    assert response["Location"] == "/empleador/ingresar/?next=/empleador/glosas/"
+    assert "Su sesión expiró por inactividad" in client.get(response["Location"]).content.decode()
+    # Said once; and never to someone who logged out or never logged in.
+    assert (
+        "Su sesión expiró" not in client.get(client.get("/empleador/")["Location"]).content.decode()
+    )
+    ingresar(client, empleador)
+    client.post("/empleador/salir/")
+    assert (
+        "Su sesión expiró" not in client.get(client.get("/empleador/")["Location"]).content.decode()
+    )
+    nuevo = Client()
+    assert (
+        "Su sesión expiró" not in nuevo.get(nuevo.get("/empleador/")["Location"]).content.decode()
+    )
 
 
 def test_no_url_reaches_another_employers_rows(client: Client) -> None:

@@ -16,8 +16,9 @@ from cartera import acuerdos
 from cartera.models import AcuerdoPago, CertificadoCumplimiento, CuotaAcuerdo, Glosa
 from cartera.selectors import deuda_empleador, estado_cumplimiento
 from cartera.tasks import revisar_acuerdos
-from core import parametros
+from core import calendar, parametros
 from core.models import Correo
+from core.templatetags.portal import dolares
 from tests import archivos
 from tests.cartera.portal import empleador_con_cuenta, glosa_notificada, ingresar
 from tests.factories import ROLE, staff
@@ -86,6 +87,21 @@ def test_tiers_in_force_and_approval_thresholds_by_sbu() -> None:
     assert acuerdos.aprobacion_requerida(
         empleador=natural, monto=sbu * 4 + Decimal("5"), en=HOY
     ).aprueba == (AcuerdoPago.Aprueba.DIRECTOR_PROVINCIAL)
+
+
+@pytest.mark.parametrize(("tipo_persona", "umbral"), [("sociedad_privada", 25), ("natural", 4)])
+def test_a_cent_above_the_threshold_goes_to_the_director(tipo_persona: str, umbral: int) -> None:
+    """25 SBU of 2026 are USD 12 050.00: USD 12 052 is 25.004 SBU, above the threshold
+    although its SBU figure rounds to 25.00."""
+    empleador = empleador_con_cuenta(tipo_persona=tipo_persona)
+    limite = parametros.valor("SBU", en=HOY) * umbral
+    for monto, aprueba, en_sbu in [
+        (limite, AcuerdoPago.Aprueba.JEFE_UNIDAD, f"{umbral}.00"),
+        (limite + Decimal("0.01"), AcuerdoPago.Aprueba.DIRECTOR_PROVINCIAL, f"{umbral}.01"),
+        (limite + Decimal("2.00"), AcuerdoPago.Aprueba.DIRECTOR_PROVINCIAL, f"{umbral}.01"),
+    ]:
+        resultado = acuerdos.aprobacion_requerida(empleador=empleador, monto=monto, en=HOY)
+        assert (resultado.aprueba, resultado.monto_en_sbu) == (aprueba, Decimal(en_sbu)), monto
 
 
 def test_simulator_shows_the_table_and_refuses_terms_outside_the_tiers(client: Client) -> None:
@@ -169,6 +185,49 @@ def test_approval_creates_the_installments_and_the_employer_is_en_tramite_de_pag
     html = client.get(f"/empleador/acuerdos/{acuerdo.pk}/").content.decode()
     assert "en trámite de pago" in html
     assert "En trámite de pago" in client.get("/empleador/").content.decode()
+
+
+def test_the_cuota_inicial_is_due_within_its_termino_after_approval_and_told_by_email(
+    client: Client, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    """Due on the approval day itself, the nightly check broke the agreement the next
+    morning, before the employer had even read the approval."""
+    empleador = empleador_con_cuenta()
+    glosa = glosa_notificada(empleador)
+    ingresar(client, empleador)
+    hoy = timezone.localdate()
+    plazo = calendar.add_termino(hoy, 8, cantones=[empleador.canton_id])
+    simulacion = client.get(
+        "/empleador/acuerdos/simulador/", {"glosas": glosa.pk, "meses": 12, "cuota_inicial": "50"}
+    )
+    assert simulacion.context["tabla"][0].vence_el == plazo
+    assert f"la cuota inicial se paga hasta el {plazo:%d/%m/%Y}" in simulacion.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/empleador/acuerdos/simulador/",
+            {"glosas": [glosa.pk], "meses": 12, "cuota_inicial": "50", "accion": "solicitar"},
+        )
+    acuerdo = AcuerdoPago.objects.get()
+    resolutor = resolutores.resolutor_de(acuerdo.solicitud.tramite.slug)
+    with django_capture_on_commit_callbacks(execute=True):
+        resolutor(
+            solicitud=acuerdo.solicitud,
+            aprobada=True,
+            motivo="",
+            por=staff(ROLE.JEFE_UNIDAD, "17-cartera"),
+        )
+    inicial = acuerdo.cuotas.get(numero=0)
+    assert (inicial.valor, inicial.vence_el) == (Decimal("50.00"), plazo)
+    correo = Correo.objects.get(evento="cartera.acuerdo_aprobado")
+    assert correo.para == [empleador.email]
+    assert f"Cuota inicial: USD 50,00, hasta el {plazo:%d/%m/%Y}" in correo.cuerpo_texto
+    primera = acuerdo.cuotas.get(numero=1)
+    assert f"la primera de {dolares(primera.valor)} vence el {primera.vence_el:%d/%m/%Y}" in (
+        correo.cuerpo_texto
+    )
+    # Not broken the next morning; broken the day after the cuota inicial's last day.
+    assert acuerdos.acuerdos_incumplidos(hoy=hoy + dt.timedelta(days=1)) == []
+    assert acuerdos.acuerdos_incumplidos(hoy=plazo + dt.timedelta(days=1)) == [acuerdo.pk]
 
 
 def test_an_installment_is_its_capital_plus_interest_to_the_cent(
@@ -323,3 +382,35 @@ def test_back_office_sees_agreements_of_its_province_read_only(
         acuerdo.empleador.razon_social
         not in ajeno.get("/admin/cartera/acuerdopago/").content.decode()
     )
+
+
+def test_from_the_queue_the_head_is_refused_and_the_director_approves(
+    client: Client, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    empleador = empleador_con_cuenta()
+    glosa = glosa_notificada(empleador)
+    ingresar(client, empleador)
+    _solicitar(client, glosa, django_capture_on_commit_callbacks)
+    acuerdo = AcuerdoPago.objects.get()
+    AcuerdoPago.objects.filter(pk=acuerdo.pk).update(aprueba="director_provincial")
+    datos = {
+        "action": "aprobar",
+        "_selected_action": [acuerdo.solicitud_id],
+        "index": 0,
+        "motivo": "Acuerdo revisado y conforme.",
+        "aplicar": "1",
+    }
+    for rol, unidad, estado in [
+        (ROLE.JEFE_UNIDAD, "17-cartera", AcuerdoPago.Estado.SOLICITADO),
+        (ROLE.DIRECTOR_PROVINCIAL, "17-direccion", AcuerdoPago.Estado.VIGENTE),
+    ]:
+        funcionario = Client()
+        funcionario.force_login(staff(rol, unidad))
+        with django_capture_on_commit_callbacks(execute=True):
+            html = funcionario.post("/admin/tramites/solicitud/", datos, follow=True)
+        acuerdo.refresh_from_db()
+        assert acuerdo.estado == estado, rol
+        if estado == AcuerdoPago.Estado.SOLICITADO:
+            assert "lo aprueba el Director Provincial" in html.content.decode()
+    acuerdo.solicitud.refresh_from_db()
+    assert acuerdo.solicitud.estado == Solicitud.Estado.ATENDIDA

@@ -14,7 +14,9 @@ from core.identificacion import generar_cedula
 from core.models import Correo
 from tests import archivos
 from tests.cartera.portal import empleador_con_cuenta, ingresar
+from tests.factories import ROLE, staff
 from tests.tramites.conftest import LEVANTAMIENTO, datos_levantamiento, requisito
+from tramites import services
 from tramites.models import AutorizacionTercero, Solicitud, Tramite
 
 pytestmark = pytest.mark.django_db
@@ -87,9 +89,18 @@ def test_third_party_files_only_with_an_authorization_in_force(
     assert response.status_code == 302
     solicitud = Solicitud.objects.get()
     assert solicitud.autorizacion == autorizacion and solicitud.calidad == "tercero_autorizado"
+    # Staff see on the request which authorization it came with, and can verify it.
+    services.solicitud_enrutar(solicitud_id=solicitud.pk)
+    funcionario = Client()
+    funcionario.force_login(staff(ROLE.ANALISTA_CARTERA, "17-coactiva"))
+    pagina = funcionario.get(f"/admin/tramites/solicitud/{solicitud.pk}/change/").content.decode()
+    assert "Carlos Andrés Contador Ruiz (cédula " in pagina
+    assert f"/verificar/{autorizacion.documento.codigo}/" in pagina
 
     # A revoked authorization admits nothing.
     client.post(f"/empleador/autorizaciones/{autorizacion.pk}/revocar/")
     response = _presentar_como_tercero(tercero, empleador, django_capture_on_commit_callbacks)
     assert response.status_code == 400
     assert Solicitud.objects.count() == 1
+    pagina = funcionario.get(f"/admin/tramites/solicitud/{solicitud.pk}/change/").content.decode()
+    assert f"revocada el {timezone.localdate():%d/%m/%Y}" in pagina

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from cartera.models import Glosa, Impugnacion
+from core.models import Correo
 from tests import archivos
 from tests.cartera.portal import empleador_con_cuenta, glosa_notificada, ingresar
 from tests.factories import ROLE, staff
@@ -90,3 +92,12 @@ def test_resolution_hook_applies_the_decision(
     impugnacion = Impugnacion.objects.get()
     assert impugnacion.estado == ("aceptada" if aprobada else "rechazada")
     assert impugnacion.resolucion == f"Trámite {solicitud.numero}"
+    # Rejected, the término runs again: the employer is told its new last day.
+    avisos = Correo.objects.filter(evento="cartera.impugnacion_rechazada")
+    if aprobada:
+        assert not avisos.exists()
+    else:
+        [aviso] = avisos
+        assert aviso.para == [empleador.email]
+        assert glosa.vence_en > timezone.localdate()
+        assert f"tiene hasta el {glosa.vence_en:%d/%m/%Y}" in aviso.cuerpo_texto

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from cartera.models import Glosa
@@ -18,7 +19,7 @@ from core import calendar
 from core.models import EventoAuditoria
 from core.templatetags.portal import dolares
 from tests.cartera.portal import empleador_con_cuenta, glosa_notificada, ingresar
-from tests.factories import PlanillaFactory
+from tests.factories import GlosaFactory, PlanillaFactory
 
 pytestmark = pytest.mark.django_db
 TZ = zoneinfo.ZoneInfo("America/Guayaquil")
@@ -93,7 +94,43 @@ def test_countdown_in_business_days(client: Client) -> None:
     glosa = glosa_notificada(empleador)
     ingresar(client, empleador)
     html = client.get(f"/empleador/glosas/{glosa.pk}/").content.decode()
-    hoy = dt.date.today()
+    hoy = timezone.localdate()  # the view's day (Guayaquil), not the machine's
     quedan = calendar.business_days_between(hoy, glosa.vence_en, cantones=["1701"])
     assert f"Quedan {quedan} día(s) hábil(es)" in html
     assert glosa.estado == Glosa.Estado.NOTIFICADA
+
+
+def test_the_inbox_pages_through_more_than_one_page_of_glosas(client: Client) -> None:
+    empleador = empleador_con_cuenta()
+    inicio = dt.datetime(2026, 1, 5, 9, tzinfo=TZ)
+    glosas = [glosa_notificada(empleador, at=inicio + dt.timedelta(days=i)) for i in range(26)]
+    ingresar(client, empleador)
+    html = client.get("/empleador/glosas/").content.decode()
+    assert f"Glosa {glosas[-1].numero}<" in html and f"Glosa {glosas[0].numero}<" not in html
+    assert "Página 1 de 2" in html and 'href="?pagina=2"' in html
+    html = client.get("/empleador/glosas/", {"pagina": 2}).content.decode()
+    assert f"Glosa {glosas[0].numero}<" in html and 'href="?pagina=1"' in html
+
+
+def test_on_the_last_day_the_countdown_says_so(client: Client) -> None:
+    """ "Quedan 0 días hábiles" read as if the término had ended while it still runs today."""
+    empleador = empleador_con_cuenta()
+    glosa = glosa_notificada(empleador)
+    Glosa.objects.filter(pk=glosa.pk).update(vence_en=timezone.localdate())
+    ingresar(client, empleador)
+    for url in (f"/empleador/glosas/{glosa.pk}/", "/empleador/glosas/"):
+        html = client.get(url).content.decode()
+        assert "Hoy es el último día" in html and "Quedan 0" not in html, url
+        assert "0 día(s) hábil(es)" not in html, url
+    assert "Impugnar esta glosa" in client.get(f"/empleador/glosas/{glosa.pk}/").content.decode()
+
+
+def test_a_glosa_not_yet_notified_is_listed_without_a_dead_link(client: Client) -> None:
+    empleador = empleador_con_cuenta()
+    emitida = GlosaFactory(planilla__empleador=empleador)
+    notificada = glosa_notificada(empleador)
+    ingresar(client, empleador)
+    html = client.get("/empleador/", {"tipo": "glosa"}).content.decode()
+    assert emitida.numero in html and f"/empleador/glosas/{emitida.pk}/" not in html
+    assert f'href="/empleador/glosas/{notificada.pk}/"' in html
+    assert client.get(f"/empleador/glosas/{notificada.pk}/").status_code == 200

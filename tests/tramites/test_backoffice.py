@@ -124,6 +124,38 @@ def test_deadline_starts_the_business_day_after_receipt_and_stops_while_the_file
     )
 
 
+def test_a_suspension_across_a_holiday_counts_only_business_days(analista: Any) -> None:
+    """Carnival 2026 (Monday 16 and Tuesday 17 February) falls inside the suspension."""
+    solicitud = en_unidad()
+    recibido = dt.date(2026, 2, 10)  # Tuesday: 15 business days end on Thursday 5 March
+    campos = services.plazo_campos(
+        recibido_el=recibido, termino=15, dias_suspendidos=0, provincia_id="17"
+    )
+    assert campos["vence_el"] == dt.date(2026, 3, 5)
+    Solicitud.objects.filter(pk=solicitud.pk).update(recibido_el=recibido, **campos)
+    services.solicitud_tomar(solicitud=solicitud, por=analista)
+    # Asked on Thursday 12 February (2 days of the término used), the filer's own 10
+    # business days end on Monday 2 March, skipping the weekend and Carnival.
+    services.subsanacion_solicitar(
+        solicitud=solicitud,
+        mensaje="Cargue el certificado legible.",
+        por=analista,
+        hoy=dt.date(2026, 2, 12),
+    )
+    solicitud.refresh_from_db()
+    assert solicitud.subsanar_hasta == dt.date(2026, 3, 2)
+    # Answered on Thursday 19 February: Friday 13, Wednesday 18 and Thursday 19 are
+    # suspended (not the weekend nor Carnival), so the término resumes on Friday 20 with
+    # 13 days left and ends on Tuesday 10 March, three business days later than before.
+    services.subsanacion_responder(
+        solicitud=solicitud, archivos=[_jpeg()], hoy=dt.date(2026, 2, 19)
+    )
+    solicitud.refresh_from_db()
+    assert solicitud.dias_suspendidos == 3
+    assert solicitud.vence_el == dt.date(2026, 3, 10)
+    assert solicitud.alerta_desde == dt.date(2026, 3, 6)
+
+
 def test_a_new_request_gets_its_due_date_when_filed() -> None:
     solicitud = _recibida()
     esperado = services.plazo_campos(
@@ -160,6 +192,18 @@ def test_the_queue_filters_by_deadline_status(jefe: Any) -> None:
     assert "Vencida &gt; 3×" in html and "Por vencer" in html and "A tiempo" in html
     # Most urgent first.
     assert html.index(numeros["muy_vencida"]) < html.index(numeros["a_tiempo"])
+
+
+def test_a_director_filters_the_province_queue_by_any_of_its_staff(analista: Any) -> None:
+    tomada, libre = en_unidad(), en_unidad()
+    services.solicitud_tomar(solicitud=tomada, por=analista)
+    director = _cliente(staff(ROLE.DIRECTOR_PROVINCIAL, "17-direccion"))
+    html = director.get(ADMIN).content.decode()
+    assert f"?asignado={analista.pk}" in html  # a colleague of another unit of the province
+    html = director.get(ADMIN, {"asignado": analista.pk}).content.decode()
+    assert tomada.numero in html and libre.numero not in html
+    html = director.get(ADMIN, {"asignado": "nadie"}).content.decode()
+    assert libre.numero in html and tomada.numero not in html
 
 
 def test_search_by_number_identification_and_name(jefe: Any) -> None:
@@ -234,6 +278,27 @@ def test_guayas_staff_get_403_or_404_on_every_pichincha_url(jefe: Any) -> None:
     assert Client().get(urls[2]).status_code in {302, 403, 404}
 
 
+def test_the_read_only_auditor_sees_the_queue_but_cannot_act_on_it() -> None:
+    recibida = _recibida()
+    asignada = en_unidad()
+    auditor = _cliente(staff(ROLE.AUDITOR, "17-coactiva"))
+    html = auditor.get(ADMIN).content.decode()
+    assert recibida.numero in html and asignada.numero in html
+    assert 'name="action"' not in html  # no action is offered…
+    for accion, solicitud in [("enrutar_ahora", recibida), ("tomar", asignada)]:
+        _accion(auditor, accion, solicitud)  # …and a forged one does nothing
+    recibida.refresh_from_db()
+    asignada.refresh_from_db()
+    assert recibida.estado == E.RECIBIDA and recibida.unidad is None
+    assert asignada.asignado_a is None
+    # The national supervisor, who may change requests, routes it.
+    supervisor = _cliente(staff(ROLE.SUPERVISOR_NACIONAL, "17-coactiva"))
+    assert "enrutar_ahora" in supervisor.get(ADMIN).content.decode()
+    _accion(supervisor, "enrutar_ahora", recibida)
+    recibida.refresh_from_db()
+    assert recibida.estado == E.ASIGNADA
+
+
 # --- Assignment ---------------------------------------------------------------------------------
 
 
@@ -272,6 +337,21 @@ def test_staff_take_a_request_and_heads_assign_in_bulk_within_the_unit(
         assert s.asignado_a == otro
     assert "Antes:" in HistorialSolicitud.objects.filter(solicitud=a).last().nota_interna
 
+    # The head of another unit cannot hand it out (not even to its own staff), ask for
+    # documents or resolve it: the services check the scope, not only the admin's list.
+    jefe_guayas = staff(ROLE.JEFE_UNIDAD, "09-coactiva")
+    with pytest.raises(ValidationError, match="fuera de su unidad"):
+        services.solicitud_asignar(solicitud=a, a=analista, por=jefe_guayas)
+    with pytest.raises(ValidationError, match="fuera de su unidad"):
+        services.subsanacion_solicitar(
+            solicitud=a, mensaje="Cargue el certificado legible.", por=jefe_guayas
+        )
+    with pytest.raises(ValidationError, match="fuera de su unidad"):
+        services.solicitud_resolver(
+            solicitud=a, aprobada=False, motivo="Negada desde otra provincia.", por=jefe_guayas
+        )
+    a.refresh_from_db()
+    assert a.estado == E.EN_ATENCION
     # Someone of another unit cannot receive it.
     ajeno = staff(ROLE.ANALISTA_CARTERA, "09-coactiva")
     with pytest.raises(ValidationError):
@@ -469,6 +549,30 @@ def test_rejection_needs_a_reason_and_says_it(analista: Any) -> None:
     assert "obligaciones pendientes" in solicitud.historial.last().nota_publica
 
 
+def test_each_tramite_offers_its_own_templates_besides_the_general_ones(analista: Any) -> None:
+    levantamiento = en_unidad()
+    client = _cliente(analista)
+    formularios = {
+        accion: _accion(client, accion, levantamiento).content.decode()
+        for accion in ("pedir_documentos", "aprobar", "negar")
+    }
+    assert "Certificado de la medida" in formularios["pedir_documentos"]
+    assert "Levantamiento dispuesto" in formularios["aprobar"]
+    assert "Títulos pendientes de pago" in formularios["negar"]
+    assert "Obligaciones pendientes" in formularios["negar"]  # a general one
+    assert "Impugnación rechazada" not in formularios["negar"]  # another trámite's
+    assert "Acuerdo aprobado" not in formularios["aprobar"]
+    plantilla = PlantillaMensaje.objects.get(
+        nombre="Títulos pendientes de pago", tramite=levantamiento.tramite
+    )
+    _accion(client, "negar", levantamiento, plantilla=plantilla.pk, aplicar="1")
+    levantamiento.refresh_from_db()
+    assert levantamiento.estado == E.NEGADA
+    assert (
+        f"trámite {levantamiento.numero}: el proceso" in levantamiento.historial.last().nota_publica
+    )
+
+
 @pytest.fixture
 def resolutor_de_prueba() -> Iterator[list[dict[str, Any]]]:
     llamadas: list[dict[str, Any]] = []
@@ -555,6 +659,27 @@ def test_staff_read_documents_inline_and_download_the_expediente_all_audited(
     assert "tramites.expediente_descargado" in cambio
 
 
+def test_the_history_and_the_audit_trail_cannot_be_rewritten_even_in_bulk(
+    analista: Any,
+) -> None:
+    from django.db import DatabaseError, connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the database trigger exists on PostgreSQL only")
+    solicitud = en_unidad()
+    services.solicitud_tomar(solicitud=solicitud, por=analista)
+    historial = HistorialSolicitud.objects.filter(solicitud=solicitud)
+    eventos = EventoAuditoria.objects.filter(object_id=str(solicitud.pk))
+    assert historial.count() >= 2 and eventos.exists()
+    for filas, cambio in [(historial, {"nota_interna": "borrado"}), (eventos, {"actor": None})]:
+        with pytest.raises(DatabaseError, match="solo inserción"), transaction.atomic():
+            filas.update(**cambio)
+        with pytest.raises(DatabaseError, match="solo inserción"), transaction.atomic():
+            filas.all()._raw_delete(filas.db)
+    assert historial.filter(nota_interna="borrado").count() == 0
+    assert eventos.filter(actor=analista).exists()
+
+
 def test_auditors_export_the_trail_of_their_scope_by_date(analista: Any, jefe: Any) -> None:
     propia = en_unidad("17")
     ajena = en_unidad("09")
@@ -618,6 +743,34 @@ def test_the_dashboard_shows_open_requests_overdue_and_weekly_throughput(
     assert _cliente(analista).get("/gestion/tablero/").status_code == 403
 
 
+def test_the_director_sees_the_age_of_open_requests_unit_by_unit() -> None:
+    hoy = timezone.localdate()
+    reciente = en_unidad()  # coactiva, received today
+    # Coactiva, filed on a Saturday: received on the coming Monday, still 0-5 days old.
+    Solicitud.objects.filter(pk=en_unidad().pk).update(recibido_el=hoy + dt.timedelta(days=2))
+    antigua = en_unidad(slug="anulacion-titulo-credito")  # cartera, 40 days old
+    Solicitud.objects.filter(pk=antigua.pk).update(recibido_el=hoy - dt.timedelta(days=40))
+    en_unidad("09")  # Guayas: not in the director's province
+    director = _cliente(staff(ROLE.DIRECTOR_PROVINCIAL, "17-direccion"))
+    res = director.get("/gestion/tablero/")
+    tabla = res.content.decode().split('id="tabla-antiguedad"', 1)[1].split("</table>", 1)[0]
+    filas = {
+        re.sub(r"<[^>]+>", "", f.split("</th>")[0]).strip(): re.findall(r">(\d+)</td>", f)
+        for f in tabla.split("<tr>")[2:]
+    }
+    # Columns: 0-5 days, 6-15, 16-30, more than 30.
+    assert filas == {
+        antigua.unidad.nombre: ["0", "0", "0", "1"],
+        reciente.unidad.nombre: ["2", "0", "0", "0"],
+    }
+    assert res.context["datos"].antiguedad == [
+        ("0-5 días", 2),
+        ("6-15 días", 0),
+        ("16-30 días", 0),
+        ("más de 30", 1),
+    ]
+
+
 def test_unit_heads_get_one_daily_email_with_due_and_overdue_requests(
     jefe: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -638,6 +791,21 @@ def test_unit_heads_get_one_daily_email_with_due_and_overdue_requests(
     assert "1 solicitud(es) vencen hoy y 1 están vencidas" in correo.subject
     with django_capture_on_commit_callbacks(execute=True):
         assert solicitudes_escalar.delay().get() == 0  # once a day
+
+
+def test_no_escalation_email_on_a_holiday_of_the_units_city(
+    jefe: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    vencida = en_unidad()
+    Solicitud.objects.filter(pk=vencida.pk).update(vence_el=dt.date(2026, 12, 1))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        # Monday 7 December 2026: Fundación de Quito (6 December, a Sunday) is observed.
+        assert services.escalamiento_enviar(hoy=dt.date(2026, 12, 7)) == 0
+        assert services.escalamiento_enviar(hoy=dt.date(2026, 12, 25)) == 0  # Christmas
+        assert services.escalamiento_enviar(hoy=dt.date(2026, 12, 8)) == 1
+    [correo] = mail.outbox
+    assert vencida.numero in correo.body and "08/12/2026" in correo.body
 
 
 def test_demo_requests_have_due_dates_and_assignees() -> None:
