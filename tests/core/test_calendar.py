@@ -60,6 +60,16 @@ OFFICIAL = {
 }
 
 
+# Working days suspended nationwide by executive decree (core migration 0008).
+DECRETADOS = {
+    D(2025, 1, 2),  # Decreto Ejecutivo 474
+    D(2025, 1, 3),
+    D(2025, 4, 17),  # Decreto Ejecutivo 598, Jueves Santo
+    D(2025, 10, 9),  # decree of 2025-10-02 (the law moved 9 Oct to Friday 10)
+    D(2026, 1, 2),  # Decreto Ejecutivo 249
+}
+
+
 def law_days_off(year: int) -> set[dt.date]:
     """Ecuador's national days off of `year`, computed from the law alone (Código del
     Trabajo art. 65 as reformed by R.O.-S. 906 of 2016-12-20), without the `holidays`
@@ -133,7 +143,7 @@ def reference_termino(start: dt.date, days: int, holidays: set[dt.date]) -> dt.d
     return day
 
 
-ALL_OFFICIAL = set().union(*OFFICIAL.values())
+ALL_OFFICIAL = set().union(*OFFICIAL.values(), DECRETADOS)
 
 
 @pytest.mark.parametrize("year", [2025, 2026, 2027])
@@ -145,11 +155,22 @@ def test_national_holidays_drop_the_original_date_of_moved_holidays(year: int) -
 @pytest.mark.parametrize("year", [2025, 2026, 2027])
 def test_seeded_table_matches_the_official_calendar(year: int) -> None:
     seeded = set(
-        Feriado.objects.filter(canton__isnull=True, fecha__year=year).values_list(
+        Feriado.objects.filter(canton__isnull=True, fecha__year=year, origen="ley").values_list(
             "fecha", flat=True
         )
     )
     assert seeded == OFFICIAL[year]
+
+
+@pytest.mark.django_db
+def test_decreed_days_off_of_2025_and_2026_are_in_the_table() -> None:
+    decretados = Feriado.objects.filter(canton__isnull=True, origen=Feriado.Origen.DECRETO)
+    assert set(decretados.values_list("fecha", flat=True)) >= DECRETADOS
+    assert decretados.get(fecha=D(2026, 1, 2)).base_legal.startswith("Decreto Ejecutivo 249")
+    # Notified on Tuesday 30 December 2025: 31 Dec, then Año Nuevo, then the decreed
+    # Friday 2 January; the third business day is Tuesday 6 January.
+    assert calendar.add_termino(D(2025, 12, 30), 3) == D(2026, 1, 6)
+    assert calendar.received_on(D(2026, 1, 2)) == D(2026, 1, 5)
 
 
 @pytest.mark.django_db
