@@ -58,6 +58,8 @@ def test_ruc_is_classified_by_its_third_digit(numero: str, tipo: ident.TipoPerso
             "(sociedad privada)",
         ),
         ("1712345670001", "deben ser una cédula válida"),
+        # third digit 6 whose first ten digits pass as a cédula but not the public check
+        ("1760000008001", "(sociedad pública)"),
     ],
 )
 def test_invalid_ruc_says_what_is_wrong(numero: str, mensaje: str) -> None:
