@@ -123,11 +123,19 @@ _db["TEST"] = {
         default="test_ventanilla_" + hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:8],
     )
 }
-# Optional read replica for reports and dashboards (core.db.reporting_alias()).
+# Optional read replica for reports and dashboards: views wrapped in
+# core.db.lee_de_replica read from it (core.db.ReplicaRouter); everything else, and every
+# write, uses the primary.
 if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = env.db_url("DATABASE_REPLICA_URL")
     DATABASES["replica"]["CONN_MAX_AGE"] = _db.get("CONN_MAX_AGE", 0)
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["OPTIONS"] = {
+        **_db.get("OPTIONS", {}),
+        **DATABASES["replica"].get("OPTIONS", {}),
+    }
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["core.db.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (rate limits, parameters, calendar) -----------------------------------------
