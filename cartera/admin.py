@@ -39,6 +39,7 @@ from cartera.models import (
     TituloGlosa,
     TituloHistorial,
 )
+from core import identificacion as ident
 from core.admin import RawIdEnAlcanceMixin, ReadOnlyAdminMixin
 from core.services import audit_log
 from core.templatetags.portal import dolares
@@ -282,8 +283,38 @@ class SucursalInline(ReadOnlyAdminMixin, admin.TabularInline):
     readonly_fields = tuple(fields)  # type: ignore[arg-type]
 
 
+class EmpleadorAdminForm(forms.ModelForm):
+    """Contact and legal-representative data staff may correct; the representative's
+    identification is validated like at registration (python-stdnum, Spanish message
+    naming what is wrong)."""
+
+    class Meta:
+        model = Empleador
+        fields = [
+            "representante_nombre",
+            "representante_tipo_id",
+            "representante_identificacion",
+            "direccion",
+            "email",
+            "telefono",
+            "celular",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        datos = super().clean() or {}
+        numero = datos.get("representante_identificacion")
+        tipo = datos.get("representante_tipo_id")
+        if numero and tipo:
+            try:
+                datos["representante_identificacion"] = ident.validar(numero, tipo).numero
+            except ValidationError as exc:
+                self.add_error("representante_identificacion", exc)
+        return datos
+
+
 @admin.register(Empleador)
 class EmpleadorAdmin(AlcanceCarteraMixin, admin.ModelAdmin):
+    form = EmpleadorAdminForm
     list_display = ["identificacion", "razon_social", "provincia", "sector", "email"]
     list_filter = ["sector", "tipo_persona"]
     search_fields = ["^identificacion", "razon_social"]

@@ -18,6 +18,7 @@ from django.utils import timezone
 from cartera import selectors
 from cartera.forms import FiltroMesForm, FiltroProvinciaForm
 from cartera.models import Glosa, TituloCredito
+from core.db import lee_de_replica
 from core.export import FORMATOS, tabla_respuesta
 from core.services import audit_log
 
@@ -28,8 +29,9 @@ def _miles(valor: Decimal) -> Decimal:
 
 
 def _reporte(vista: Any) -> Any:
+    # Reads go to the replica when there is one; the checks before run on the primary.
     return login_required(
-        permission_required("cartera.ver_reportes", raise_exception=True)(vista),
+        permission_required("cartera.ver_reportes", raise_exception=True)(lee_de_replica(vista)),
         login_url="admin:login",
     )
 

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 
 from coactiva import pdf, selectors
 from coactiva.forms import FiltroBimestreForm, bimestre_actual
+from core.db import lee_de_replica
 from core.export import FORMATOS, tabla_respuesta
 from core.services import audit_log
 
@@ -42,6 +43,7 @@ def expediente(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required(login_url="admin:login")
+@lee_de_replica
 def reportes(request: HttpRequest) -> HttpResponseBase:
     """Bimonthly report per coactiva unit: processes, money recovered, measures ordered,
     in force and lifted."""

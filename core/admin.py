@@ -115,6 +115,19 @@ class ProvinciaAdmin(admin.ModelAdmin):
     list_display = ["codigo", "nombre", "capital", "nivel"]
     search_fields = ["nombre", "codigo"]
 
+    def save_model(self, request: HttpRequest, obj: Provincia, form: Any, change: bool) -> None:
+        # The nivel decides whether its Cartera and Afiliación units are Unidades
+        # Provinciales or groups (C.D. 497 art. 3): changed through the service only.
+        nivel = obj.nivel
+        if change and "nivel" in form.changed_data:
+            obj.nivel = form.initial["nivel"]
+        super().save_model(request, obj, form, change)
+        if obj.nivel != nivel:
+            services.provincia_nivel_cambiar(
+                provincia=obj, nivel=nivel, por=request.user, request=request
+            )
+            obj.nivel = nivel
+
 
 @admin.register(Canton)
 class CantonAdmin(admin.ModelAdmin):

@@ -156,7 +156,46 @@ def national_holidays(years: Iterable[int]) -> dict[dt.date, str]:
         if day in originals_to_drop or day in result:
             continue
         result[day] = names.split("; ")[0]
+    for year in range(max(years[0] - 1, _LEY_FERIADOS_DESDE), years[-1] + 2):
+        for offset in range(5):  # 1-5 November: no other national holiday falls there
+            result.pop(dt.date(year, 11, 1 + offset), None)
+        result.update(difuntos_y_cuenca(year))
     return {d: n for d, n in sorted(result.items()) if d.year in years}
+
+
+_LEY_FERIADOS_DESDE = 2017
+_DIFUNTOS = "Día de Difuntos"
+_CUENCA = "Independencia de Cuenca"
+
+
+def difuntos_y_cuenca(year: int) -> dict[dt.date, str]:
+    """The days off for 2 November (Día de Difuntos) and 3 November (Independencia de
+    Cuenca) under the 2017 rule for two holidays on consecutive days (Ley Orgánica
+    Reformatoria a la LOSEP y al Código del Trabajo, R.O.-S. 906 of 2016-12-20): Monday-
+    Tuesday and Thursday-Friday stay; on Tuesday-Wednesday the Wednesday goes to the
+    Monday before; on Wednesday-Thursday the Wednesday goes to the Friday; on Friday-
+    Saturday the Saturday goes to the Thursday before; on Sunday-Monday the Sunday goes
+    to the Tuesday; on Saturday-Sunday each follows the general rule (Friday, Monday).
+
+    Applied here because `holidays` moves the two days one by one: in 2021, 2027 and
+    2032 (Tuesday-Wednesday) it gives Monday 1 and Wednesday 3, where the law and the
+    2021 official calendar give Monday 1 and Tuesday 2; in 2018, 2029 and 2035 (Friday-
+    Saturday) it loses the Thursday.
+    """
+    difuntos = dt.date(year, 11, 2)
+    cuenca = dt.date(year, 11, 3)
+    if year < _LEY_FERIADOS_DESDE:
+        return {difuntos: _DIFUNTOS, cuenca: _CUENCA}
+    one = dt.timedelta(days=1)
+    return {
+        0: {difuntos: _DIFUNTOS, cuenca: _CUENCA},  # Monday-Tuesday
+        1: {difuntos - one: _CUENCA, difuntos: _DIFUNTOS},  # Tuesday-Wednesday
+        2: {cuenca: _CUENCA, cuenca + one: _DIFUNTOS},  # Wednesday-Thursday
+        3: {difuntos: _DIFUNTOS, cuenca: _CUENCA},  # Thursday-Friday
+        4: {difuntos - one: _CUENCA, difuntos: _DIFUNTOS},  # Friday-Saturday
+        5: {difuntos - one: _DIFUNTOS, cuenca + one: _CUENCA},  # Saturday-Sunday
+        6: {cuenca: _CUENCA, cuenca + one: _DIFUNTOS},  # Sunday-Monday
+    }[difuntos.weekday()]
 
 
 def move_local_holiday(day: dt.date) -> dt.date:

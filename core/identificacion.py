@@ -38,6 +38,7 @@ TIPO_PERSONA_CHOICES = [
 
 _PROVINCIAS_VALIDAS = {f"{n:02d}" for n in range(1, 25)} | {"30"}
 _EXTRANJERO_RE = re.compile(r"^[A-Z0-9]{5,20}$")
+_PESOS_RUC_PUBLICO = (3, 2, 7, 6, 5, 4, 3, 2, 1)  # digits 1-8 and the check digit
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,14 @@ def validar_ruc(numero: str) -> str:
                 f"válida: {exc.messages[0]}",
                 code="cedula",
             ) from None
-    if not stdnum_ruc.is_valid(numero):
+    # python-stdnum accepts a third digit 6 also as a persona natural's RUC (a cédula
+    # with third digit 6 plus establishment), which DOMAIN.md §2 rules out (cédulas have
+    # a third digit below 6): a sociedad pública must pass its own mod-11 check.
+    publico_invalido = (
+        tipo is TipoPersona.SOCIEDAD_PUBLICA
+        and sum(p * int(d) for p, d in zip(_PESOS_RUC_PUBLICO, numero, strict=False)) % 11 != 0
+    )
+    if publico_invalido or not stdnum_ruc.is_valid(numero):
         nombre = {
             TipoPersona.SOCIEDAD_PUBLICA: "sociedad pública",
             TipoPersona.SOCIEDAD_PRIVADA: "sociedad privada",

@@ -14,7 +14,16 @@ from django.utils import timezone
 from stdnum.iso7064 import mod_37_36
 
 from core import calendar, parametros
-from core.models import DocumentoVerificable, EventoAuditoria, Feriado, Parametro, Secuencia, User
+from core.models import (
+    DocumentoVerificable,
+    EventoAuditoria,
+    Feriado,
+    Parametro,
+    Provincia,
+    Secuencia,
+    Unidad,
+    User,
+)
 from core.storage import generated_name, sha256_of
 
 
@@ -70,6 +79,58 @@ def parametro_set(
         audit_log(actor=por, accion="parametro.cambio", obj=fila, detalle={"valor": fila.valor})
         transaction.on_commit(parametros.invalidar_cache)
     return fila
+
+
+# The provincial units whose category follows the province's nivel (C.D. 497 art. 3:
+# 3.5.1 Afiliación y Cobertura, 3.5.2 Gestión de Cartera); Coactiva follows art. 1.
+_NOMBRES_POR_NIVEL = {
+    Unidad.Tipo.CARTERA: {
+        Unidad.Categoria.UNIDAD_PROVINCIAL: "Unidad Provincial de Gestión de Cartera de {}",
+        Unidad.Categoria.GRUPO_TRABAJO: "Grupo de Trabajo de Gestión de Cartera de {}",
+    },
+    Unidad.Tipo.AFILIACION: {
+        Unidad.Categoria.UNIDAD_PROVINCIAL: "Unidad Provincial de Afiliación y Cobertura de {}",
+        Unidad.Categoria.GRUPO_TRABAJO: "Grupo Provincial de Afiliación y Cobertura de {}",
+    },
+}
+
+
+def provincia_nivel_cambiar(
+    *, provincia: Provincia, nivel: int, por: Any = None, request: HttpRequest | None = None
+) -> Provincia:
+    """Set a province's nivel and reorganise its units by C.D. 497 art. 3: in nivel 4
+    Gestión de Cartera and Afiliación y Cobertura are Unidades Provinciales, in nivel
+    1-3 groups. A unit keeps a name staff gave it; the standard name follows the
+    category. Audited."""
+    if not 1 <= nivel <= 4:
+        raise ValueError("El nivel de una provincia va de 1 a 4.")
+    with transaction.atomic():
+        provincia = Provincia.objects.select_for_update().get(pk=provincia.pk)
+        anterior = provincia.nivel
+        provincia.nivel = nivel
+        provincia.save(update_fields=["nivel"])
+        categoria = (
+            Unidad.Categoria.UNIDAD_PROVINCIAL if nivel == 4 else Unidad.Categoria.GRUPO_TRABAJO
+        )
+        for unidad in Unidad.objects.select_for_update().filter(
+            provincia=provincia, tipo__in=list(_NOMBRES_POR_NIVEL)
+        ):
+            nombres = _NOMBRES_POR_NIVEL[Unidad.Tipo(unidad.tipo)]
+            if unidad.categoria == categoria:
+                continue
+            estandar = nombres.get(Unidad.Categoria(unidad.categoria), "")
+            if unidad.nombre == estandar.format(provincia.nombre):
+                unidad.nombre = nombres[categoria].format(provincia.nombre)
+            unidad.categoria = categoria
+            unidad.save(update_fields=["categoria", "nombre"])
+        audit_log(
+            actor=por,
+            accion="provincia.nivel",
+            obj=provincia,
+            detalle={"anterior": anterior, "nivel": nivel},
+            request=request,
+        )
+    return provincia
 
 
 def feriado_changed() -> None:

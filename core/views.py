@@ -106,5 +106,11 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return render(request, "404.html", status=404)
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form refused by the CSRF check (CSRF_FAILURE_VIEW): the portal's page, in
+    Spanish, saying what to do, instead of Django's technical one."""
+    return render(request, "403_csrf.html", status=403)
+
+
 def error_429(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "429.html", status=429)

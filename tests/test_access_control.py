@@ -5,8 +5,9 @@ every model in the admin must be listed in ADMIN_SCOPE with how it is scoped: a 
 or admin model without an entry fails `test_every_url_has_a_policy` /
 `test_every_admin_model_has_a_scope`. The probes then open each private URL, with
 objects of Pichincha, as anonymous users, employers and staff of Guayas (who must get
-nothing) and as Pichincha's own staff (who must get the page, so a probe that cannot
-fail is caught too).
+nothing), as staff of Pichincha's other units and the Secretario-Abogado a process was not
+drawn to (nothing either), and as Pichincha's own staff, its director and the process's
+lawyer (who must get the page, so a probe that cannot fail is caught too).
 """
 
 from __future__ import annotations
@@ -137,6 +138,9 @@ PROVINCIAL_STAFF_17 = [
     "jefe.coactiva.17",
     "director.17",
 ]
+# Staff of Pichincha outside its coactiva unit, where the probed objects are.
+OTRA_UNIDAD_17 = ["analista.cartera.17", "jefe.cartera.17"]
+SECRETARIOS_17 = ["secretario.17", "secretario2.17"]
 
 
 def _walk(patterns: list[Any], namespace: str = "") -> Iterator[tuple[str, str]]:
@@ -163,26 +167,38 @@ def demo() -> dict[str, Any]:
     from tramites.models import DocumentoSolicitud
 
     documento = (
-        DocumentoSolicitud.objects.filter(
-            solicitud__provincia_id="17", solicitud__unidad__isnull=False
-        )
+        DocumentoSolicitud.objects.filter(solicitud__unidad__codigo="17-coactiva")
         .select_related("solicitud")
         .first()
     )
-    assert documento is not None, "the demo needs a routed Pichincha request with a document"
+    assert documento is not None, "the demo needs a request routed to Pichincha's coactiva"
     from tramites.services import queja_presentar
 
     queja_presentar(solicitud=documento.solicitud, motivo="No recibo respuesta a mi trámite.")
     from coactiva.models import JuicioCoactivo
 
-    juicio = JuicioCoactivo.objects.filter(unidad__provincia_id="17").first()
-    assert juicio is not None, "the demo needs a coactiva process in Pichincha"
+    juicio = JuicioCoactivo.objects.filter(
+        unidad__codigo="17-coactiva", secretario__usuario__isnull=False
+    ).first()
+    assert juicio is not None, "the demo needs a coactiva process in Pichincha with a lawyer"
+    abogado = juicio.secretario.usuario.username  # type: ignore[union-attr]
+    otro_abogado = next(u for u in SECRETARIOS_17 if u != abogado)
     # A título of Pichincha waiting for the sorteo (the demo sends all to processes).
     from cartera.models import TituloCredito
     from core.models import Unidad
 
     libre = TituloCredito.objects.filter(provincia_id="17", juicio_linea__isnull=True).first()
-    assert libre is not None
+    if libre is None:
+        # The demo decides by row id (id % 10) which obligations exist and are paid, and
+        # ids depend on what earlier tests inserted: issue one through the service.
+        import datetime as dt
+
+        from cartera.services import titulo_emitir
+        from tests.factories import GlosaFactory
+
+        libre = titulo_emitir(
+            glosas=[GlosaFactory(vencida=True, notificada_el=dt.date(2026, 1, 5))]
+        )
     TituloCredito.objects.filter(pk=libre.pk).update(
         estado="emitido", unidad_coactiva=Unidad.objects.get(codigo="17-coactiva")
     )
@@ -210,6 +226,8 @@ def demo() -> dict[str, Any]:
         # (owner, another employer) of the objects not Comercial Andina's
         "cartera:acuerdo": (dueno_acuerdo, otro_del_acuerdo or otro.cuenta.username),  # type: ignore[union-attr]
         "codigo_certificado": "AAAAA-AAAAA-AAAAA-AAAAA-A",
+        # (the lawyer the process was drawn to, a lawyer of the same unit it was not)
+        "coactiva:expediente": (abogado, otro_abogado),
     }
 
 
@@ -276,7 +294,7 @@ def test_private_urls_refuse_anonymous_users_employers_and_other_provinces(
         SESION: [None, empleador, *PROVINCIAL_STAFF_09],
         CREDENCIALES: [None, empleador, *PROVINCIAL_STAFF_09],
         STAFF: [None, empleador],  # staff pages are narrowed to the viewer: checked below
-        STAFF_OBJETO: [None, empleador, *PROVINCIAL_STAFF_09],
+        STAFF_OBJETO: [None, empleador, *PROVINCIAL_STAFF_09, *OTRA_UNIDAD_17],
         EMPLEADOR: [None, *PROVINCIAL_STAFF_09, *PROVINCIAL_STAFF_17],
         EMPLEADOR_OBJETO: [None, empleador, "jefe.coactiva.17", "analista.cartera.17"],
     }
@@ -286,7 +304,9 @@ def test_private_urls_refuse_anonymous_users_employers_and_other_provinces(
             continue
         url = _url(name, demo)
         quienes = list(outsiders[policy])
-        if name in demo:  # an object of another owner: its outsider is someone else
+        if name in demo and policy == STAFF_OBJETO:  # a process: the lawyer not drawn
+            quienes.append(demo[name][1])
+        elif name in demo:  # an object of another owner: its outsider is someone else
             quienes = [demo[name][1] if w == empleador else w for w in quienes]
         for who in quienes:
             client = _client(who)
@@ -319,10 +339,14 @@ def test_staff_pages_answer_their_own_staff(demo: dict[str, Any]) -> None:
         if policy not in (STAFF, STAFF_OBJETO):
             continue
         url = _url(name, demo)
-        response = _client("jefe.coactiva.17").get(url)
-        if response.status_code == 405:
-            response = _client("jefe.coactiva.17").post(url)
-        assert response.status_code == 200, f"{url} should open for Pichincha's staff"
+        quienes = ["jefe.coactiva.17", "director.17"]
+        if name in demo:  # the lawyer the process was drawn to
+            quienes.append(demo[name][0])
+        for who in quienes:
+            response = _client(who).get(url)
+            if response.status_code == 405:
+                response = _client(who).post(url)
+            assert response.status_code == 200, f"{url} should open for {who}"
 
 
 def test_staff_reports_show_only_the_viewers_province(demo: dict[str, Any]) -> None:

@@ -66,3 +66,51 @@ def test_the_status_lookup_works_with_the_keyboard_alone(page, live_server) -> N
     # The answer (no such request) is announced and reachable, not a dead end.
     assert page.locator("[role=alert], .alert").count() >= 1
     assert "No encontramos" in page.content() or "no coincide" in page.content().lower()
+
+
+# The key of a form control for the keyboard test: a radio group counts once.
+CONTROL_KEY = """el => el.type === 'radio' ? 'radio:' + el.name
+                   : (el.id || el.name || el.outerHTML.slice(0, 60))"""
+
+
+def test_every_control_of_every_public_form_is_reached_with_tab(page, live_server) -> None:  # type: ignore[no-untyped-def]
+    """Keyboard alone: pressing Tab from the top of the page reaches every visible control
+    of the page's forms (a radio group counts once: arrows move inside it)."""
+    unreached: list[str] = []
+    checked = 0
+    for url in _public_pages():
+        response = page.goto(live_server.url + url)
+        if response is None or "html" not in (response.headers.get("content-type") or ""):
+            continue
+        expected = page.evaluate(
+            f"""() => {{
+              const key = {CONTROL_KEY};
+              const keys = new Set();
+              for (const el of document.querySelectorAll(
+                  'main form input, main form select, main form textarea, main form button')) {{
+                if (el.type === 'hidden' || el.disabled) continue;
+                const box = el.getBoundingClientRect();
+                if (!box.width || !box.height) continue;
+                if (getComputedStyle(el).visibility === 'hidden') continue;
+                keys.add(key(el));
+              }}
+              return [...keys];
+            }}"""
+        )
+        if not expected:
+            continue
+        reached: set[str] = set()
+        for _ in range(len(expected) * 3 + 60):
+            page.keyboard.press("Tab")
+            key = page.evaluate(
+                f"""() => {{ const el = document.activeElement;
+                  return el && el.closest('main form') ? ({CONTROL_KEY})(el) : null; }}"""
+            )
+            if key:
+                reached.add(key)
+            if reached >= set(expected):
+                break
+        unreached += [f"{url}: {k}" for k in expected if k not in reached]
+        checked += 1
+    assert checked >= 5, "expected the Ventanilla, lookup, complaint, certificate and login forms"
+    assert not unreached, "not reachable with Tab:\n" + "\n".join(unreached)

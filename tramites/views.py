@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from core.db import lee_de_replica
 from core.selectors import alcance_de
 from core.services import audit_log
 from core.storage import private_file_response
@@ -538,6 +539,7 @@ def expediente(request: HttpRequest, solicitud_id: int) -> HttpResponse:
 
 
 @staff_member_required
+@lee_de_replica
 def tablero(request: HttpRequest) -> HttpResponse:
     """Dashboard for heads and directors (their scope)."""
     if not request.user.has_perm("tramites.ver_tablero"):

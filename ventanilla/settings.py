@@ -123,11 +123,19 @@ _db["TEST"] = {
         default="test_ventanilla_" + hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:8],
     )
 }
-# Optional read replica for reports and dashboards (core.db.reporting_alias()).
+# Optional read replica for reports and dashboards: views wrapped in
+# core.db.lee_de_replica read from it (core.db.ReplicaRouter); everything else, and every
+# write, uses the primary.
 if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = env.db_url("DATABASE_REPLICA_URL")
     DATABASES["replica"]["CONN_MAX_AGE"] = _db.get("CONN_MAX_AGE", 0)
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["OPTIONS"] = {
+        **_db.get("OPTIONS", {}),
+        **DATABASES["replica"].get("OPTIONS", {}),
+    }
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["core.db.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (rate limits, parameters, calendar) -----------------------------------------
@@ -260,18 +268,36 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "ventanilla"
-# Queues per kind of work (docs/deploy.md), routed here and only here. "ventanilla":
-# routing and receipts, latency-sensitive (the default); "correo": e-mail delivery;
-# "documentos": PDF generation; "lotes": batch jobs. A development worker consumes all.
+# Queues per kind of work (docs/deploy.md), routed here and only here, task by task (a
+# new task without a line here fails tests/core/test_celery_routes.py). "ventanilla":
+# routing of requests, latency-sensitive (the default); "correo": e-mail delivery;
+# "documentos": PDF generation; "lotes": nightly and batch jobs. A development worker
+# consumes all four.
 CELERY_WORKER_QUEUES = ["ventanilla", "correo", "documentos", "lotes"]
-CELERY_TASK_ROUTES = {
-    "core.tasks.correo_*": {"queue": "correo"},
-    "core.tasks.feriados_*": {"queue": "lotes"},
-    "core.tasks.limpieza_*": {"queue": "lotes"},
-    "coactiva.tasks.oficio_generar": {"queue": "documentos"},
-    "coactiva.tasks.oficios_pendientes_barrer": {"queue": "lotes"},
-    "cartera.tasks.revisar_acuerdos": {"queue": "lotes"},
+_QUEUE_TASKS = {
+    "ventanilla": [
+        "tramites.tasks.solicitud_enrutar_task",
+        "tramites.tasks.solicitudes_sin_enrutar_barrer",
+    ],
+    "correo": [
+        "core.tasks.correo_enviar_task",
+        "core.tasks.correos_enviar_lote_task",
+        "core.tasks.correos_pendientes_reenviar",
+    ],
+    "documentos": ["coactiva.tasks.oficio_generar"],
+    "lotes": [
+        "cartera.tasks.generar_glosas",
+        "cartera.tasks.notificar_glosas",
+        "cartera.tasks.emitir_titulos",
+        "cartera.tasks.revisar_acuerdos",
+        "coactiva.tasks.oficios_pendientes_barrer",
+        "core.tasks.feriados_nacionales_cargar",
+        "core.tasks.limpieza_diaria",
+        "tramites.tasks.solicitudes_abandonadas_archivar",
+        "tramites.tasks.solicitudes_escalar",
+    ],
 }
+CELERY_TASK_ROUTES = {task: {"queue": q} for q, tasks in _QUEUE_TASKS.items() for task in tasks}
 CELERY_TIMEZONE = TIME_ZONE
 # A request must never hang on a dead broker: one quick attempt, then the row waits
 # for the periodic sweep.

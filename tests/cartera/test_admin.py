@@ -301,3 +301,40 @@ def test_the_add_form_does_not_label_an_employer_of_another_province(client: Cli
         ).content.decode()
         assert (empleador.razon_social in html) is visible
         assert (empleador.identificacion[:10] in html) is visible
+
+
+def test_the_legal_representatives_id_edited_in_the_admin_is_validated(client: Client) -> None:
+    from core.identificacion import generar_cedula
+
+    empleador = EmpleadorFactory()
+    entrar(client, roles.ANALISTA_CARTERA, "17-cartera")
+    url = f"/admin/cartera/empleador/{empleador.pk}/change/"
+    sucursales = list(empleador.sucursales.all())
+    datos = {
+        "representante_nombre": "Ana Lucía Pérez",
+        "representante_tipo_id": "cedula",
+        "direccion": empleador.direccion,
+        "email": empleador.email,
+        "telefono": "",
+        "celular": "",
+        "sucursales-TOTAL_FORMS": str(len(sucursales)),
+        "sucursales-INITIAL_FORMS": str(len(sucursales)),
+        "sucursales-MIN_NUM_FORMS": "0",
+        "sucursales-MAX_NUM_FORMS": "1000",
+        **{f"sucursales-{i}-id": str(s.pk) for i, s in enumerate(sucursales)},
+        **{f"sucursales-{i}-empleador": str(empleador.pk) for i, s in enumerate(sucursales)},
+    }
+    valida = generar_cedula(17, 98765)
+    mala = valida[:9] + str((int(valida[9]) + 1) % 10)
+    response = client.post(url, {**datos, "representante_identificacion": mala})
+    assert response.status_code == 200
+    assert "El dígito verificador de la cédula no corresponde" in response.content.decode()
+    empleador.refresh_from_db()
+    assert empleador.representante_identificacion != mala
+
+    response = client.post(
+        url, {**datos, "representante_identificacion": f"{valida[:9]}-{valida[9]}"}
+    )
+    assert response.status_code == 302
+    empleador.refresh_from_db()
+    assert empleador.representante_identificacion == valida

@@ -1,4 +1,5 @@
-"""The employer portal in a real browser (Chromium), as a new employer would use it:
+"""The employer portal in a real browser (Chromium), with a real Celery worker behind the
+live server (the `journey` fixture), as a new employer would use it:
 log in, find a notified glosa and its last day, simulate a 12-month agreement, challenge
 another glosa with a PDF, download and verify the certificate, and authorize an
 accountant who then files a levantamiento."""
@@ -12,9 +13,10 @@ import pytest
 
 from cartera.models import CertificadoCumplimiento, Glosa
 from core.identificacion import generar_cedula
+from core.models import Correo
 from tests import archivos
 from tests.cartera.portal import empleador_con_cuenta, glosa_notificada
-from tests.conftest import screenshot
+from tests.conftest import screenshot, wait_for
 from tests.factories import PASSWORD
 from tramites.models import AutorizacionTercero, Solicitud
 
@@ -28,7 +30,8 @@ def _descargar(page, accion) -> bytes:  # type: ignore[no-untyped-def]
     return Path(info.value.path()).read_bytes()
 
 
-def test_an_employer_uses_the_portal_end_to_end(page, axe) -> None:  # type: ignore[no-untyped-def]
+def test_an_employer_uses_the_portal_end_to_end(journey, axe) -> None:  # type: ignore[no-untyped-def]
+    page = journey
     empleador = empleador_con_cuenta(razon_social="Comercial Andina S.A.")
     primera = glosa_notificada(empleador)
     segunda = glosa_notificada(empleador)
@@ -89,6 +92,11 @@ def test_an_employer_uses_the_portal_end_to_end(page, axe) -> None:  # type: ign
     numero = Solicitud.objects.get(tramite__slug="impugnacion-de-glosa").numero
     assert numero in page.locator(".alert-success").inner_text()
     assert Glosa.objects.get(pk=segunda.pk).estado == Glosa.Estado.IMPUGNADA
+    # The worker process routes the request to the province's cartera unit.
+    wait_for(
+        lambda: Solicitud.objects.filter(numero=numero, unidad__codigo="17-cartera").exists(),
+        message="el worker no enrutó la impugnación",
+    )
 
     # Download and verify the certificate (public page).
     page.get_by_role("link", name="Certificado de cumplimiento").click()
@@ -104,6 +112,13 @@ def test_an_employer_uses_the_portal_end_to_end(page, axe) -> None:  # type: ign
     page.get_by_role("link", name="Verificar el certificado").click()
     assert codigo in page.content() and "En mora" in page.content()
     assert CertificadoCumplimiento.objects.get().documento.codigo == codigo
+    # ...and delivers the e-mail telling the employer a certificate was issued.
+    wait_for(
+        lambda: Correo.objects.filter(
+            asunto__icontains="certificado", estado=Correo.Estado.ENVIADO
+        ).exists(),
+        message="el worker no envió el aviso del certificado",
+    )
     screenshot(page, "certificado-verificado")
 
     # Authorize an accountant and download the authorization.
@@ -155,4 +170,8 @@ def test_an_employer_uses_the_portal_end_to_end(page, axe) -> None:  # type: ign
     solicitud = Solicitud.objects.get(tramite__slug="levantamiento-medidas-cautelares")
     assert solicitud.autorizacion == AutorizacionTercero.objects.get()
     assert solicitud.calidad == "tercero_autorizado"
+    wait_for(
+        lambda: Solicitud.objects.filter(pk=solicitud.pk, unidad__codigo="17-coactiva").exists(),
+        message="el worker no enrutó el levantamiento",
+    )
     screenshot(page, "tercero-levantamiento-recibida")

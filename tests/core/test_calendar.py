@@ -52,12 +52,85 @@ OFFICIAL = {
         D(2027, 5, 24),
         D(2027, 8, 9),
         D(2027, 10, 8),
-        D(2027, 11, 1),
-        D(2027, 11, 3),
+        D(2027, 11, 1),  # Independencia de Cuenca (Wednesday 3) moved to Monday
+        D(2027, 11, 2),  # Día de Difuntos, Tuesday: stays
         D(2027, 12, 24),
         D(2027, 12, 31),
     },
 }
+
+
+# Working days suspended nationwide by executive decree (core migration 0008).
+DECRETADOS = {
+    D(2025, 1, 2),  # Decreto Ejecutivo 474
+    D(2025, 1, 3),
+    D(2025, 4, 17),  # Decreto Ejecutivo 598, Jueves Santo
+    D(2025, 10, 9),  # decree of 2025-10-02 (the law moved 9 Oct to Friday 10)
+    D(2026, 1, 2),  # Decreto Ejecutivo 249
+}
+
+
+def law_days_off(year: int) -> set[dt.date]:
+    """Ecuador's national days off of `year`, computed from the law alone (Código del
+    Trabajo art. 65 as reformed by R.O.-S. 906 of 2016-12-20), without the `holidays`
+    package: the independent computation the seeding is compared with."""
+    a, (b, c) = year % 19, divmod(year, 100)  # Easter Sunday (Meeus/Jones/Butcher)
+    d, e = divmod(b, 4)
+    g = (b - (b + 8) // 25 + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    L = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * L) // 451
+    month, day = divmod(h + L - 7 * m + 114, 31)
+    easter = D(year, month, day + 1)
+    one = dt.timedelta(days=1)
+
+    def weekend_only(x: dt.date) -> dt.date:  # 1 Jan, 25 Dec: Saturday→Friday, Sunday→Monday
+        return {5: x - one, 6: x + one}.get(x.weekday(), x)
+
+    def general(x: dt.date) -> dt.date:  # Tue→Mon, Wed/Thu→Fri, Sat→Fri, Sun→Mon
+        return {1: x - one, 2: x + 2 * one, 3: x + one, 5: x - one, 6: x + one}.get(x.weekday(), x)
+
+    days = {weekend_only(D(year, 1, 1)), weekend_only(D(year, 12, 25))}
+    if D(year + 1, 1, 1).weekday() == 5:  # next New Year on a Saturday: 31 December
+        days.add(D(year, 12, 31))
+    days |= {easter - 48 * one, easter - 47 * one, easter - 2 * one}  # Carnaval, Good Friday
+    days |= {general(D(year, mm, dd)) for mm, dd in [(5, 1), (5, 24), (8, 10), (10, 9)]}
+    n2, n3 = D(year, 11, 2), D(year, 11, 3)  # two consecutive holidays: their own rule
+    days |= {
+        0: {n2, n3},
+        1: {n2 - one, n2},  # Tue-Wed: Wednesday to the Monday before
+        2: {n3, n3 + one},  # Wed-Thu: Wednesday to the Friday
+        3: {n2, n3},
+        4: {n2 - one, n2},  # Fri-Sat: Saturday to the Thursday before
+        5: {n2 - one, n3 + one},  # Sat-Sun: Friday and Monday
+        6: {n3, n3 + one},  # Sun-Mon: Sunday to the Tuesday
+    }[n2.weekday()]
+    return {x for x in days if x.year == year}
+
+
+def test_the_hand_written_calendar_is_what_the_law_gives() -> None:
+    for year, days in OFFICIAL.items():
+        assert law_days_off(year) == days, year
+
+
+@pytest.mark.parametrize("year", range(2017, 2036))
+def test_national_holidays_follow_the_law_every_year_the_table_covers(year: int) -> None:
+    weekdays = {d for d in calendar.national_holidays([year]) if d.weekday() < 5}
+    assert weekdays == law_days_off(year)
+
+
+@pytest.mark.django_db
+def test_difuntos_and_cuenca_on_tuesday_wednesday_are_taken_monday_and_tuesday() -> None:
+    # 2021 as the Ministry of Tourism published it: rest from Saturday 30 October to
+    # Tuesday 2 November. 2027 falls the same way.
+    assert {d for d in calendar.national_holidays([2021]) if d.month == 11} == {
+        D(2021, 11, 1),
+        D(2021, 11, 2),
+    }
+    assert calendar.add_termino(D(2027, 10, 29), 1) == D(2027, 11, 3)
+    assert calendar.is_business_day(D(2027, 11, 3))
+    assert not calendar.is_business_day(D(2027, 11, 2))
 
 
 def reference_termino(start: dt.date, days: int, holidays: set[dt.date]) -> dt.date:
@@ -70,7 +143,7 @@ def reference_termino(start: dt.date, days: int, holidays: set[dt.date]) -> dt.d
     return day
 
 
-ALL_OFFICIAL = set().union(*OFFICIAL.values())
+ALL_OFFICIAL = set().union(*OFFICIAL.values(), DECRETADOS)
 
 
 @pytest.mark.parametrize("year", [2025, 2026, 2027])
@@ -82,11 +155,22 @@ def test_national_holidays_drop_the_original_date_of_moved_holidays(year: int) -
 @pytest.mark.parametrize("year", [2025, 2026, 2027])
 def test_seeded_table_matches_the_official_calendar(year: int) -> None:
     seeded = set(
-        Feriado.objects.filter(canton__isnull=True, fecha__year=year).values_list(
+        Feriado.objects.filter(canton__isnull=True, fecha__year=year, origen="ley").values_list(
             "fecha", flat=True
         )
     )
     assert seeded == OFFICIAL[year]
+
+
+@pytest.mark.django_db
+def test_decreed_days_off_of_2025_and_2026_are_in_the_table() -> None:
+    decretados = Feriado.objects.filter(canton__isnull=True, origen=Feriado.Origen.DECRETO)
+    assert set(decretados.values_list("fecha", flat=True)) >= DECRETADOS
+    assert decretados.get(fecha=D(2026, 1, 2)).base_legal.startswith("Decreto Ejecutivo 249")
+    # Notified on Tuesday 30 December 2025: 31 Dec, then Año Nuevo, then the decreed
+    # Friday 2 January; the third business day is Tuesday 6 January.
+    assert calendar.add_termino(D(2025, 12, 30), 3) == D(2026, 1, 6)
+    assert calendar.received_on(D(2026, 1, 2)) == D(2026, 1, 5)
 
 
 @pytest.mark.django_db

@@ -58,6 +58,8 @@ def test_ruc_is_classified_by_its_third_digit(numero: str, tipo: ident.TipoPerso
             "(sociedad privada)",
         ),
         ("1712345670001", "deben ser una cédula válida"),
+        # third digit 6 whose first ten digits pass as a cédula but not the public check
+        ("1760000008001", "(sociedad pública)"),
     ],
 )
 def test_invalid_ruc_says_what_is_wrong(numero: str, mensaje: str) -> None:
@@ -94,3 +96,19 @@ def test_arbitrary_text_never_crashes_validation(texto: str) -> None:
             ident.validar(texto, tipo)
         except ValidationError as exc:
             assert exc.messages
+
+
+@pytest.mark.parametrize("provincia", [1, 24, 30])
+def test_cedulas_of_every_province_and_of_ecuadorians_abroad_are_accepted(provincia: int) -> None:
+    numero = ident.generar_cedula(provincia, 4321)
+    assert ident.validar_cedula(numero) == numero
+
+
+@pytest.mark.parametrize("provincia", [0, 25, 29, 31])
+def test_cedulas_outside_the_provinces_and_30_are_refused_naming_the_digits(
+    provincia: int,
+) -> None:
+    numero = ident.generar_cedula(provincia, 4321)
+    with pytest.raises(ValidationError) as exc:
+        ident.validar_cedula(numero)
+    assert f"({provincia:02d}) no corresponden a una provincia (01 a 24)" in exc.value.messages[0]

@@ -99,3 +99,47 @@ def test_generated_pdf_is_stored_privately_in_the_bucket_and_served_by_the_porta
     )
     assert b"".join(response.streaming_content) == pdf
     assert response["Content-Disposition"].startswith("attachment")
+
+
+@pytest.mark.django_db
+def test_a_ventanilla_upload_lands_in_the_bucket_and_reaches_only_its_staff(
+    s3_storage, client, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    """The whole upload path (streamed to a temporary file, checked, re-encoded, stored)
+    against the bucket, then read back by the unit's staff and cleaned up by the daily
+    task, which walks the bucket for files no row refers to."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from core.cleanup import orphan_files_delete
+    from tests.factories import ROLE, staff
+    from tests.tramites.conftest import LEVANTAMIENTO, datos_levantamiento
+    from tramites.models import DocumentoSolicitud, Solicitud
+
+    s3, bucket = s3_storage
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/ventanilla/{LEVANTAMIENTO}/", datos_levantamiento())
+    assert response.status_code == 302, response.content.decode()[:300]
+    solicitud = Solicitud.objects.get()
+    documentos = list(DocumentoSolicitud.objects.filter(solicitud=solicitud))
+    assert len(documentos) >= 2
+    keys = {o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]}
+    assert {f"privado/{d.archivo.name}" for d in documentos} <= keys
+    assert solicitud.unidad is not None and solicitud.unidad.codigo == "17-coactiva"
+
+    jpeg = next(d for d in documentos if d.archivo.name.endswith(".jpg"))
+    guardado = s3.get_object(Bucket=bucket, Key=f"privado/{jpeg.archivo.name}")["Body"].read()
+    client.force_login(staff(ROLE.ANALISTA_CARTERA, "17-coactiva"))
+    visto = client.get(f"/tramites/documentos/{jpeg.pk}/?ver=1")
+    assert visto.status_code == 200 and visto["Content-Type"] == "image/jpeg"
+    assert b"".join(visto.streaming_content) == guardado
+    client.force_login(staff(ROLE.ANALISTA_CARTERA, "09-coactiva"))
+    assert client.get(f"/tramites/documentos/{jpeg.pk}/?ver=1").status_code == 404
+
+    s3.put_object(Bucket=bucket, Key="privado/solicitudes/zz/perdido.pdf", Body=b"%PDF-1.4 x")
+    assert orphan_files_delete() == 0  # too recent: may belong to a transaction in flight
+    assert orphan_files_delete(now=timezone.now() + dt.timedelta(days=2)) == 1
+    keys = {o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]}
+    assert "privado/solicitudes/zz/perdido.pdf" not in keys
+    assert {f"privado/{d.archivo.name}" for d in documentos} <= keys

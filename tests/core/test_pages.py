@@ -56,6 +56,36 @@ def test_unknown_page_is_a_spanish_404(client: Client) -> None:
     assert "Página no encontrada" in response.content.decode()
 
 
+@pytest.mark.urls("tests.urls_errores")
+@pytest.mark.parametrize(
+    ("url", "status", "titulo"),
+    [
+        ("/_errores/500/", 500, "Error del sistema"),
+        ("/_errores/403/", 403, "Acceso no permitido"),
+        ("/_errores/400/", 400, "Solicitud incorrecta"),
+        ("/no-existe/", 404, "Página no encontrada"),
+    ],
+)
+def test_error_pages_are_spanish_in_the_portal_layout(url: str, status: int, titulo: str) -> None:
+    response = Client(raise_request_exception=False).get(url)
+    html = response.content.decode()
+    assert response.status_code == status
+    assert '<html lang="es-EC">' in html and f'<h1 class="h3">{titulo}</h1>' in html
+    assert 'href="#contenido"' in html and "portal-footer" in html
+    assert "Traceback" not in html and "falla de prueba" not in html
+
+
+def test_a_form_refused_by_the_csrf_check_gets_the_portals_spanish_page() -> None:
+    response = Client(enforce_csrf_checks=True).post(
+        "/consulta/", {"numero": "VV-17-2026-000001", "identificacion": "1710034065"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "No pudimos aceptar el formulario" in html and "recárguela" in html
+    assert '<html lang="es-EC">' in html and "portal-footer" in html
+    assert "CSRF" not in html  # no technical jargon for the person in front of it
+
+
 def test_verification_of_an_authentic_document_shows_only_its_public_data(client: Client) -> None:
     doc = documento_verificable_emitir(
         tipo="certificado_cumplimiento",

@@ -153,3 +153,30 @@ def test_seed_demo_creates_logins_for_every_role(django_db_blocker) -> None:  # 
     again = StringIO()
     call_command("seed_demo", "--empleadores", "40", "--sin-progreso", stdout=again)
     assert "ya existían" in again.getvalue() and Empleador.objects.count() == 40
+
+
+def test_changing_a_provinces_nivel_reorganises_its_units(client) -> None:  # type: ignore[no-untyped-def]
+    # C.D. 497 art. 3: nivel 4 → Unidades Provinciales of Cartera and Afiliación; the
+    # list of nivel-4 provinces is data an administrator changes in the admin.
+    admin_user = staff(ROLE.SUPERVISOR_NACIONAL, "nacional-recaudacion", is_superuser=True)
+    client.force_login(admin_user)
+    datos = {"codigo": "11", "nombre": "Loja", "capital": "Loja", "nivel": "4"}
+    response = client.post("/admin/core/provincia/11/change/", datos)
+    assert response.status_code == 302, response.content.decode()[:500]
+    cartera = Unidad.objects.get(codigo="11-cartera")
+    assert cartera.categoria == "unidad_provincial"
+    assert cartera.nombre == "Unidad Provincial de Gestión de Cartera de Loja"
+    afiliacion = Unidad.objects.get(codigo="11-afiliacion")
+    assert afiliacion.nombre == "Unidad Provincial de Afiliación y Cobertura de Loja"
+    assert Unidad.objects.get(codigo="11-coactiva").categoria == "grupo_trabajo"  # art. 1
+    assert EventoAuditoria.objects.filter(accion="provincia.nivel", object_id="11").exists()
+
+    Unidad.objects.filter(codigo="01-cartera").update(nombre="Cartera Azuay (nombre propio)")
+    datos = {"codigo": "01", "nombre": "Azuay", "capital": "Cuenca", "nivel": "3"}
+    assert client.post("/admin/core/provincia/01/change/", datos).status_code == 302
+    azuay = Unidad.objects.get(codigo="01-cartera")
+    assert azuay.categoria == "grupo_trabajo" and azuay.nombre == "Cartera Azuay (nombre propio)"
+    assert (
+        Unidad.objects.get(codigo="01-afiliacion").nombre
+        == "Grupo Provincial de Afiliación y Cobertura de Azuay"
+    )

@@ -1,8 +1,8 @@
 """The levantamiento from catalogue to oficio, in a real browser (Chromium) with a real
-Celery worker: an employer whose process is paid files the levantamiento in the
-Ventanilla Virtual; Pichincha's coactiva unit takes it, asks for a clearer certificate,
-the filer uploads it, the unit approves, and the filer downloads the oficios de
-levantamiento and verifies one by its code."""
+Celery worker: an employer whose process is paid finds the trámite in the catalogue and
+files the levantamiento in the Ventanilla Virtual; Pichincha's coactiva unit takes it,
+asks for a clearer certificate, the filer uploads it, the unit approves, and the filer
+downloads the oficios de levantamiento and verifies one by its code."""
 
 from __future__ import annotations
 
@@ -52,8 +52,16 @@ def test_coactiva_attends_a_levantamiento_from_filing_to_the_verifiable_result(j
         message="el worker no generó los oficios de levantamiento",
     )
 
-    # The filer files the levantamiento in the Ventanilla Virtual.
-    page.goto("/ventanilla/levantamiento-medidas-cautelares/?provincia=17")
+    # The filer finds the trámite in the catalogue and starts it in the Ventanilla.
+    page.goto("/tramites/")
+    page.get_by_label("Buscar").fill("medidas cautelares")
+    page.get_by_role("button", name="Filtrar").click()
+    page.get_by_role("link", name="Levantamiento de medidas cautelares").click()
+    page.wait_for_url("**/tramites/levantamiento-medidas-cautelares/")
+    screenshot(page, "catalogo-levantamiento")
+    page.get_by_role("link", name="Iniciar este trámite en la Ventanilla Virtual").click()
+    page.wait_for_url("**/ventanilla/levantamiento-medidas-cautelares/")
+    page.locator("select[name=provincia]").select_option(label="Pichincha")
     page.get_by_label("Un bien inmueble (prohibición de enajenar)").check()
     _llenar_datos(page)
     _adjuntar(
