@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +32,7 @@ from core.services import (
 )
 from core.storage import generated_name, private_storage
 from core.uploads import ValidatedFile, regla_archivos
-from tramites import condiciones
+from tramites import condiciones, selectors
 from tramites.models import (
     AutorizacionTercero,
     DocumentoSolicitud,
@@ -392,7 +393,10 @@ def catalogo_cambiado() -> None:
         try:
             cache.incr("tramites:catalogo:version")
         except ValueError:
-            cache.set("tramites:catalogo:version", 2, timeout=None)
+            # The version was lost (cache restarted): start from a number no earlier
+            # version used, so no page cached under the old one is served again.
+            cache.set("tramites:catalogo:version", time.time_ns() // 1000, timeout=None)
+        selectors.catalogo_version_olvidar()  # this process sees its own edit at once
 
     transaction.on_commit(bump)
 

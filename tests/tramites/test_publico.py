@@ -385,3 +385,22 @@ def test_catalogue_list_is_cached_for_visitors_but_searches_are_fresh(
     with django_capture_on_commit_callbacks(execute=True):
         services.catalogo_cambiado()
     assert "Anulación de títulos de crédito" in client.get("/tramites/").content.decode()
+
+
+def test_a_catalogue_edit_is_seen_at_once_by_the_process_that_made_it(
+    client, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    from tramites import selectors, services
+
+    antes = selectors.catalogo_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.catalogo_cambiado()
+    assert selectors.catalogo_version() != antes
+    # A lost version (the cache was emptied) restarts above every earlier one.
+    from django.core.cache import cache
+
+    ultima = selectors.catalogo_version()
+    cache.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.catalogo_cambiado()
+    assert selectors.catalogo_version() > ultima
