@@ -28,7 +28,6 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from django_ratelimit.decorators import ratelimit
 
 from cartera import acuerdos, certificados, portal, selectors
 from cartera.forms_empleador import (
@@ -46,6 +45,7 @@ from cartera.models import AcuerdoPago, CertificadoCumplimiento, Empleador, Glos
 from coactiva.selectors import procesos_de_empleador
 from core import calendar
 from core.export import FORMATOS, tabla_respuesta
+from core.ratelimit import limitar
 from core.services import audit_log
 from core.storage import private_file_response
 from core.uploads import limited_uploads
@@ -161,13 +161,11 @@ def salir(request: HttpRequest) -> HttpResponse:
 
 # Each request e-mails the employer: limited per address and per IP, so the form cannot
 # be used to flood an inbox.
-clave_olvidada = ratelimit(key="ip", rate=CLAVE_RATE_IP, method="POST", block=True)(
-    ratelimit(key="post:email", rate=CLAVE_RATE_EMAIL, method="POST", block=True)(
-        auth_views.PasswordResetView.as_view(
-            form_class=ClaveOlvidadaForm,
-            template_name="cartera/empleador/clave_olvidada.html",
-            success_url=reverse_lazy("cartera:clave_enviada"),
-        )
+clave_olvidada = limitar(("ip", CLAVE_RATE_IP), ("post:email", CLAVE_RATE_EMAIL))(
+    auth_views.PasswordResetView.as_view(
+        form_class=ClaveOlvidadaForm,
+        template_name="cartera/empleador/clave_olvidada.html",
+        success_url=reverse_lazy("cartera:clave_enviada"),
     )
 )
 clave_enviada = auth_views.PasswordResetDoneView.as_view(
@@ -667,8 +665,7 @@ def preferencias(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@ratelimit(key="ip", rate=CERTIFICADO_RATE_IP, method="POST", block=True)
-@ratelimit(key="post:identificacion", rate=CERTIFICADO_RATE_ID, method="POST", block=True)
+@limitar(("ip", CERTIFICADO_RATE_IP), ("post:identificacion", CERTIFICADO_RATE_ID))
 def certificado(request: HttpRequest) -> HttpResponse:
     """Anyone may get an employer's certificate from its RUC or cédula (public, no
     login): it states the standing, never amounts."""

@@ -8,7 +8,8 @@ Clients are thread-safe and share their pool, so one per pool is enough.
 
 `incr` also takes one round trip instead of Django's two (EXISTS, then INCRBY): a small
 Lua script does both on the server. django-ratelimit counts with add() + incr(), so each
-rate limit of a page costs two round trips instead of three.
+rate limit costs two round trips instead of three; `contar` (core.ratelimit.limitar, the
+public pages' limits) counts every limit of a request in one.
 """
 
 from __future__ import annotations
@@ -28,11 +29,35 @@ return false
 """
 
 
+# Add one to each counter, starting its time to live when it is new (rate limits).
+_CONTAR = """
+local cuentas = {}
+for i, clave in ipairs(KEYS) do
+  local n = redis.call('INCR', clave)
+  if n == 1 then redis.call('EXPIRE', clave, ARGV[i]) end
+  cuentas[i] = n
+end
+return cuentas
+"""
+
+
 class RedisCacheClient(DjangoRedisCacheClient):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._clientes: dict[int, Any] = {}
         self._incr_script: Any = None
+        self._contar_script: Any = None
+
+    def contar(self, claves: list[tuple[str, int]]) -> list[int]:
+        client = self.get_client(write=True)
+        if self._contar_script is None:
+            self._contar_script = client.register_script(_CONTAR)
+        return [
+            int(n)
+            for n in self._contar_script(
+                keys=[clave for clave, _ in claves], args=[ttl for _, ttl in claves], client=client
+            )
+        ]
 
     def incr(self, key: Any, delta: int) -> Any:
         client = self.get_client(key, write=True)
@@ -61,3 +86,8 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = RedisCacheClient
+
+    def contar(self, claves: list[tuple[str, int]]) -> list[int]:
+        """Counters for core.ratelimit, all in one round trip (one Lua script)."""
+        cliente: RedisCacheClient = self._cache  # type: ignore[attr-defined]
+        return cliente.contar([(self.make_and_validate_key(clave), ttl) for clave, ttl in claves])

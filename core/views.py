@@ -5,9 +5,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django_ratelimit.decorators import ratelimit
 
 from core.models import DocumentoVerificable
+from core.ratelimit import limitar
 from core.services import verification_code_is_well_formed
 
 
@@ -58,7 +58,7 @@ def health(request: HttpRequest) -> JsonResponse:
     )
 
 
-@ratelimit(key="ip", rate="60/m", block=True)
+@limitar(("ip", "60/m"), metodos=("GET", "HEAD", "POST"))
 def verificar(request: HttpRequest, codigo: str) -> HttpResponse:
     """Public verification of an issued document. Shows only what the document itself
     states, and whether it is authentic and in force."""

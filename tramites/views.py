@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from django_ratelimit.decorators import ratelimit
 
 from core.db import lee_de_replica
+from core.ratelimit import limitar
 from core.selectors import alcance_de
 from core.services import audit_log
 from core.storage import private_file_response
@@ -266,8 +266,7 @@ def recibida_acuse(request: HttpRequest, numero: str) -> FileResponse:
 
 
 @never_cache
-@ratelimit(key="ip", rate=CONSULTA_RATE_IP, method="POST", block=True)
-@ratelimit(key=numero_consultado, rate=CONSULTA_RATE_NUMERO, method="POST", block=True)
+@limitar(("ip", CONSULTA_RATE_IP), (numero_consultado, CONSULTA_RATE_NUMERO))
 def consulta(request: HttpRequest) -> HttpResponse:
     """Status of a request: tracking number + the filer's identification, both required.
     A wrong pair gets the same answer whether or not the number exists."""
@@ -319,8 +318,7 @@ def consulta(request: HttpRequest) -> HttpResponse:
 @never_cache
 @csrf_exempt
 @require_POST
-@ratelimit(key="ip", rate=CONSULTA_RATE_IP, block=True)
-@ratelimit(key=numero_consultado, rate=CONSULTA_RATE_NUMERO, block=True)
+@limitar(("ip", CONSULTA_RATE_IP), (numero_consultado, CONSULTA_RATE_NUMERO))
 def consulta_documento(request: HttpRequest, documento_id: int) -> FileResponse:
     """Download of the result document (or the acuse, id 0) by the filer: checks the
     same credentials as /consulta/. It changes nothing and a forged cross-site request
@@ -389,8 +387,7 @@ def transparencia(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@ratelimit(key="ip", rate="10/m", method="POST", block=True)
-@ratelimit(key=numero_consultado, rate="10/h", method="POST", block=True)
+@limitar(("ip", "10/m"), (numero_consultado, "10/h"))
 def queja(request: HttpRequest) -> HttpResponse:
     form = QuejaForm(request.POST or None, initial={"numero": request.GET.get("numero", "")})
     if request.method == "POST" and form.is_valid():
@@ -453,8 +450,7 @@ def documento_staff(request: HttpRequest, documento_id: int) -> FileResponse:
 
 @never_cache
 @limited_uploads  # first: the rate limit reads the body, after the size limit is in place
-@ratelimit(key="ip", rate=CONSULTA_RATE_IP, method="POST", block=True)
-@ratelimit(key=numero_consultado, rate=CONSULTA_RATE_NUMERO, method="POST", block=True)
+@limitar(("ip", CONSULTA_RATE_IP), (numero_consultado, CONSULTA_RATE_NUMERO))
 def subsanar(request: HttpRequest) -> HttpResponse:
     """The filer completes an observed request: same credentials as /consulta/, files
     checked like the original requisites. A wrong pair gets the same answer whether or

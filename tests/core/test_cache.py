@@ -86,3 +86,43 @@ def test_incr_counts_in_one_step_and_refuses_a_missing_key_like_django() -> None
     cache._cache.get_client(write=True).script_flush()
     assert cache.incr(clave) == 7
     cache.delete(clave)
+
+
+@pytest.mark.redis
+def test_every_rate_limit_of_a_request_is_counted_in_one_round_trip() -> None:
+    from django.test import RequestFactory
+
+    from core import ratelimit
+
+    with override_settings(CACHES=_redis_cache_settings()):
+        cache = caches["default"]
+        redis = cache._cache.get_client(write=True)
+        grupo = f"prueba-{uuid.uuid4().hex}"
+        limites = [("ip", "2/m"), ("post:numero", "5/h")]
+
+        def consultar(ip: str) -> bool:
+            request = RequestFactory().post(
+                "/consulta/", {"numero": "VV-17-2026-000001"}, REMOTE_ADDR=ip
+            )
+            return ratelimit.excedido(request, grupo, limites)
+
+        consultar("10.0.0.1")  # loads the script
+        antes = redis.info("commandstats")
+        assert consultar("10.0.0.1") is False
+        despues = redis.info("commandstats")
+        llamadas = {
+            k: despues[k]["calls"] - antes.get(k, {"calls": 0})["calls"]
+            for k in despues
+            if k.startswith("cmdstat_") and k not in {"cmdstat_info"}
+        }
+        # One command from the client; Redis also counts the two INCR the script runs.
+        assert {k: v for k, v in llamadas.items() if v} == {
+            "cmdstat_evalsha": 1,
+            "cmdstat_incr": 2,
+        }
+        # The third request from one address passes its 2/m limit.
+        assert consultar("10.0.0.1") is True
+        # The number's own limit (5/h) holds across addresses.
+        assert [consultar(f"10.0.1.{i}") for i in range(3)] == [False, False, True]
+        ttls = sorted(redis.ttl(k) for k in redis.scan_iter(cache.make_key("rl:*")))
+        assert ttls and all(0 < t <= 3660 for t in ttls) and ttls[0] <= 120
