@@ -3,18 +3,31 @@ status of a request."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hmac
+import json
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Case, CharField, Count, Prefetch, Q, QuerySet, Value, When
-from django.db.models.functions import TruncMonth
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import JSONArray, TruncMonth
 from django.utils import timezone
 
 from tramites.models import (
@@ -199,8 +212,25 @@ def solicitud_por_credenciales(*, numero: str, identificacion: str) -> Solicitud
 
 
 @dataclass(frozen=True)
+class Movimiento:
+    creado_en: Any
+    estado: str
+    nota_publica: str
+
+
+@dataclass(frozen=True)
+class DocumentoPublico:
+    """A result document as the status page lists it (downloaded by its pk)."""
+
+    pk: int
+    nombre: str
+    tipo: str
+
+
+@dataclass(frozen=True)
 class EstadoPublico:
-    """What /consulta/ shows of a request (read in one query, no model instances)."""
+    """What /consulta/ shows of a request, with its public timeline and result
+    documents (on PostgreSQL all read in one query; no model instances)."""
 
     pk: int
     numero: str
@@ -210,7 +240,8 @@ class EstadoPublico:
     unidad: str | None
     pendiente_solicitante: str
     acuse_id: int | None
-    actualizado_en: str  # the last change, as the database gives it: a cache-key part
+    historial: tuple[Movimiento, ...] = ()
+    resultados: tuple[DocumentoPublico, ...] = ()
 
     @property
     def estado_display(self) -> str:
@@ -218,8 +249,10 @@ class EstadoPublico:
 
     @property
     def resuelta(self) -> bool:
-        return self.estado in {Solicitud.Estado.ATENDIDA, Solicitud.Estado.NEGADA}
+        return self.estado in _RESUELTAS
 
+
+_RESUELTAS = {Solicitud.Estado.ATENDIDA, Solicitud.Estado.NEGADA}
 
 _CAMPOS_ESTADO_PUBLICO = (
     "solicitante_identificacion",
@@ -231,12 +264,45 @@ _CAMPOS_ESTADO_PUBLICO = (
     "unidad__nombre",
     "pendiente_solicitante",
     "acuse_id",
-    "actualizado_en",
 )
 
 
+def _json_agg(queryset: QuerySet[Any], *campos: str) -> Subquery:
+    """The rows of `queryset` (already filtered on the outer request) as one JSON array
+    of arrays, oldest first: PostgreSQL only."""
+    from django.contrib.postgres.aggregates import JSONBAgg
+
+    return Subquery(
+        queryset.order_by()
+        .values("solicitud_id")
+        .annotate(filas=JSONBAgg(JSONArray(*campos), order_by=("creado_en", "id")))
+        .values("filas")
+    )
+
+
 def _consulta_estado(numero: Any) -> QuerySet[Any]:
-    return Solicitud.objects.filter(numero=numero).values_list(*_CAMPOS_ESTADO_PUBLICO)
+    consulta = Solicitud.objects.filter(numero=numero)
+    if connection.vendor != "postgresql":
+        return consulta.values_list(*_CAMPOS_ESTADO_PUBLICO)
+    # The timeline and the result documents ride along as JSON: the status lookup is the
+    # portal's busiest page and each extra round trip to the database cost as much as
+    # the query itself.
+    return consulta.annotate(
+        historial_json=_json_agg(
+            HistorialSolicitud.objects.filter(solicitud_id=OuterRef("pk"), publico=True),
+            "creado_en",
+            "estado",
+            "nota_publica",
+        ),
+        resultados_json=_json_agg(
+            DocumentoSolicitud.objects.filter(
+                solicitud_id=OuterRef("pk"), origen=DocumentoSolicitud.Origen.RESULTADO
+            ),
+            "id",
+            "nombre",
+            "tipo",
+        ),
+    ).values_list(*_CAMPOS_ESTADO_PUBLICO, "historial_json", "resultados_json")
 
 
 def _consulta_historial(solicitud_id: Any) -> QuerySet[Any]:
@@ -247,38 +313,52 @@ def _consulta_historial(solicitud_id: Any) -> QuerySet[Any]:
     )
 
 
-# The public lookup's queries: the portal's busiest. Compiling one with the ORM cost more
-# than running it (a prepared statement on PostgreSQL), so each is compiled once per
-# process and database vendor, from an example value that becomes its only parameter.
-_CONSULTAS_PUBLICAS: dict[str, tuple[Callable[[Any], QuerySet[Any]], Any]] = {
-    "estado": (_consulta_estado, "VV-00-0000-000000"),
-    "historial": (_consulta_historial, 1),
-}
+# Compiling the lookup's query with the ORM cost more than running it (a prepared
+# statement on PostgreSQL), so it is compiled once per process and database vendor, from
+# an example number that is then swapped for the real one among its parameters.
+_NUMERO_EJEMPLO = "VV-00-0000-000000"
 
 
 @functools.cache
-def _sql_compilado(nombre: str, vendor: str) -> str:
-    consulta, ejemplo = _CONSULTAS_PUBLICAS[nombre]
-    sql, params = consulta(ejemplo).query.sql_with_params()
-    assert list(params) == [ejemplo]  # noqa: S101 - the only parameter is the example
-    return sql
+def _sql_estado(vendor: str) -> tuple[str, tuple[Any, ...]]:
+    sql, params = _consulta_estado(_NUMERO_EJEMPLO).query.sql_with_params()
+    assert params.count(_NUMERO_EJEMPLO) == 1  # noqa: S101 - the number is one parameter
+    return sql, tuple(params)
 
 
-def _filas(nombre: str, valor: Any) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
-        cursor.execute(_sql_compilado(nombre, connection.vendor), [valor])
-        return cursor.fetchall()
+def _json(valor: Any) -> list[Any]:
+    if valor is None:
+        return []
+    return json.loads(valor) if isinstance(valor, str | bytes) else list(valor)
 
 
 def estado_publico(*, numero: str, identificacion: str) -> EstadoPublico | None:
-    """The public status of the request with these credentials, or None (one query, and
-    the identification compared in constant time as in solicitud_por_credenciales)."""
-    filas = _filas("estado", numero.strip().upper())
-    fila = filas[0] if filas else None
+    """The public status of the request with these credentials, or None. One query on
+    PostgreSQL (two or three on SQLite), and the identification compared in constant
+    time as in solicitud_por_credenciales: a wrong number and a wrong ID look alike."""
+    sql, plantilla = _sql_estado(connection.vendor)
+    numero = numero.strip().upper()
+    params = [numero if p == _NUMERO_EJEMPLO else p for p in plantilla]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fila = cursor.fetchone()
     coincide = _coincide(fila[0] if fila else None, identificacion)
     if fila is None or not coincide:
         return None
-    pk, numero, estado, tramite, provincia, unidad, pendiente, acuse_id, cambio = fila[1:]
+    pk, numero, estado, tramite, provincia, unidad, pendiente, acuse_id = fila[1:9]
+    etiquetas = dict(Solicitud.Estado.choices)
+    if len(fila) > 9:
+        historial = [
+            (dt.datetime.fromisoformat(creado), estado_h, nota)
+            for creado, estado_h, nota in _json(fila[9])
+        ]
+        resultados = [DocumentoPublico(*d) for d in _json(fila[10])]
+    else:  # SQLite: the ORM converts its dates
+        historial = list(_consulta_historial(pk))
+        resultados = [
+            DocumentoPublico(d.pk, d.nombre, d.tipo)
+            for d in documentos_resultado(solicitud_id=pk, estado=estado)
+        ]
     return EstadoPublico(
         pk=pk,
         numero=numero,
@@ -288,33 +368,17 @@ def estado_publico(*, numero: str, identificacion: str) -> EstadoPublico | None:
         unidad=unidad,
         pendiente_solicitante=pendiente,
         acuse_id=acuse_id,
-        actualizado_en=str(cambio),
+        historial=tuple(
+            Movimiento(creado, str(etiquetas.get(e, e)), nota) for creado, e, nota in historial
+        ),
+        # Result documents are shown only once the request is resolved.
+        resultados=tuple(resultados) if estado in _RESUELTAS else (),
     )
-
-
-@dataclass(frozen=True)
-class Movimiento:
-    creado_en: Any
-    estado: str
-    nota_publica: str
-
-
-def historial_publico(solicitud_id: int) -> list[Movimiento]:
-    """The public timeline of a request, oldest first, with the states' labels."""
-    etiquetas = dict(Solicitud.Estado.choices)
-    if connection.vendor == "postgresql":
-        filas: Iterable[tuple[Any, ...]] = _filas("historial", solicitud_id)
-    else:  # SQLite hands raw SQL dates back as text: let the ORM convert them
-        filas = _consulta_historial(solicitud_id)
-    return [
-        Movimiento(creado_en, str(etiquetas.get(estado, estado)), nota)
-        for creado_en, estado, nota in filas
-    ]
 
 
 def documentos_resultado(*, solicitud_id: int, estado: str) -> QuerySet[DocumentoSolicitud]:
     """Result documents: issued only when a request is resolved (no query otherwise)."""
-    if estado not in {Solicitud.Estado.ATENDIDA, Solicitud.Estado.NEGADA}:
+    if estado not in _RESUELTAS:
         return DocumentoSolicitud.objects.none()
     return DocumentoSolicitud.objects.filter(
         solicitud_id=solicitud_id, origen=DocumentoSolicitud.Origen.RESULTADO

@@ -156,6 +156,23 @@ def _consultar(client: Client, numero: str, identificacion: str):  # type: ignor
     return client.post("/consulta/", {"numero": numero, "identificacion": identificacion})
 
 
+@pytest.mark.postgres
+def test_the_status_page_is_one_query_with_its_timeline_and_result_documents(
+    client: Client, django_assert_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    """The portal's busiest page reads state, timeline and result documents together."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("one query on PostgreSQL; SQLite (the embedded default) takes three")
+    solicitud = _recibida()
+    services.solicitud_enrutar(solicitud_id=solicitud.pk)
+    with django_assert_num_queries(1):
+        html = _consultar(client, solicitud.numero, "1710034065").content.decode()
+    assert html.count('<li class="mb-3"><time') == 2  # received, then routed
+    assert "Asignada a la unidad" in html
+
+
 def test_status_with_the_right_credentials_shows_state_unit_and_timeline(client: Client) -> None:
     solicitud = _recibida()
     services.solicitud_enrutar(solicitud_id=solicitud.pk)
