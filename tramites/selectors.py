@@ -240,6 +240,7 @@ class EstadoPublico:
     unidad: str | None
     pendiente_solicitante: str
     acuse_id: int | None
+    actualizado_en: str  # the last change, as the database gives it: a cache-key part
     historial: tuple[Movimiento, ...] = ()
     resultados: tuple[DocumentoPublico, ...] = ()
 
@@ -264,6 +265,7 @@ _CAMPOS_ESTADO_PUBLICO = (
     "unidad__nombre",
     "pendiente_solicitante",
     "acuse_id",
+    "actualizado_en",
 )
 
 
@@ -345,14 +347,14 @@ def estado_publico(*, numero: str, identificacion: str) -> EstadoPublico | None:
     coincide = _coincide(fila[0] if fila else None, identificacion)
     if fila is None or not coincide:
         return None
-    pk, numero, estado, tramite, provincia, unidad, pendiente, acuse_id = fila[1:9]
+    pk, numero, estado, tramite, provincia, unidad, pendiente, acuse_id, cambio = fila[1:10]
     etiquetas = dict(Solicitud.Estado.choices)
-    if len(fila) > 9:
+    if len(fila) > 10:
         historial = [
             (dt.datetime.fromisoformat(creado), estado_h, nota)
-            for creado, estado_h, nota in _json(fila[9])
+            for creado, estado_h, nota in _json(fila[10])
         ]
-        resultados = [DocumentoPublico(*d) for d in _json(fila[10])]
+        resultados = [DocumentoPublico(*d) for d in _json(fila[11])]
     else:  # SQLite: the ORM converts its dates
         historial = list(_consulta_historial(pk))
         resultados = [
@@ -368,6 +370,7 @@ def estado_publico(*, numero: str, identificacion: str) -> EstadoPublico | None:
         unidad=unidad,
         pendiente_solicitante=pendiente,
         acuse_id=acuse_id,
+        actualizado_en=str(cambio),
         historial=tuple(
             Movimiento(creado, str(etiquetas.get(e, e)), nota) for creado, e, nota in historial
         ),

@@ -280,6 +280,17 @@ def consulta(request: HttpRequest) -> HttpResponse:
         )
         no_encontrada = solicitud is None
     contexto: dict[str, Any] = {"form": form, "no_encontrada": no_encontrada}
+    clave = ""
+    if solicitud is not None and _visitante_sin_estado(request):
+        # The status page of a request is the same for everyone holding its credentials
+        # until the request changes (every change moves `actualizado_en`): a person who
+        # checks again gets it without rendering.
+        clave = (
+            f"tramites:consulta:{selectors.catalogo_version()}:{solicitud.pk}:"
+            f"{solicitud.actualizado_en.replace(' ', 'T')}"
+        )
+        if (guardada := cache.get(clave)) is not None:
+            return HttpResponse(guardada)
     if solicitud is not None:
         contexto.update(
             {
@@ -290,12 +301,15 @@ def consulta(request: HttpRequest) -> HttpResponse:
                 "credenciales": form.cleaned_data,
             }
         )
-    return render(
+    response = render(
         request,
         "tramites/consulta.html",
         contexto,
         status=404 if no_encontrada else 200,
     )
+    if clave:
+        cache.set(clave, response.content, selectors.TRANSPARENCIA_CACHE_SEGUNDOS)
+    return response
 
 
 @never_cache
