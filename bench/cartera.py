@@ -41,6 +41,9 @@ def main() -> None:
     parser.add_argument(
         "--tamano", type=int, default=None, help="rows (employers) per chunk; default the jobs'"
     )
+    parser.add_argument(
+        "--detalle", action="store_true", help="print the slowest statements of each job"
+    )
     args = parser.parse_args()
 
     servidor = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
@@ -62,7 +65,7 @@ def main() -> None:
     print(f"Base de datos {args.base}: migrando…", flush=True)
     call_command("migrate", verbosity=0)
     _cargar(args.planillas, args.por_empleador)
-    _medir(args.planillas, args.tamano)
+    _medir(args.planillas, args.tamano, args.detalle)
 
 
 def _recrear(servidor: str, nombre: str) -> None:
@@ -149,15 +152,23 @@ WHERE p.estado = 'pendiente' AND p.fecha_vencimiento < '2026-03-02'
 
 
 class Contador:
+    """Counts the statements a job issues and how long each kind takes (--detalle)."""
+
     def __init__(self) -> None:
         self.n = 0
+        self.tiempos: dict[str, float] = {}
 
     def __call__(self, execute, sql, params, many, context):  # type: ignore[no-untyped-def]
         self.n += 1
-        return execute(sql, params, many, context)
+        inicio = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            clave = " ".join(sql.split())[:90]
+            self.tiempos[clave] = self.tiempos.get(clave, 0.0) + time.perf_counter() - inicio
 
 
-def _medir(planillas: int, tamano: int | None) -> None:
+def _medir(planillas: int, tamano: int | None, detalle: bool = False) -> None:
     import datetime as dt
 
     from django.db import connection, transaction
@@ -215,6 +226,9 @@ def _medir(planillas: int, tamano: int | None) -> None:
             total += duracion
             consultas += contador.n
             print(f"  {nombre}: {duracion:.2f} s, {contador.n} consultas, {resumen}", flush=True)
+            if detalle:
+                for sql, t in sorted(contador.tiempos.items(), key=lambda x: -x[1])[:8]:
+                    print(f"      {t:6.2f} s  {sql}", flush=True)
         assert Glosa.objects.filter(estado="notificada").count() == planillas
         assert PlanillaHistorial.objects.count() == planillas
         return total, consultas
