@@ -323,7 +323,13 @@ class AutorizacionForm(forms.Form):
 class PreferenciasForm(forms.ModelForm):
     class Meta:
         model = PreferenciasAviso
-        fields = ["cuota_por_vencer", "cuota_vencida", "acuerdo_incumplido", "certificado_emitido"]
+        fields = [
+            "glosa_por_vencer",
+            "cuota_por_vencer",
+            "cuota_vencida",
+            "acuerdo_incumplido",
+            "certificado_emitido",
+        ]
 
 
 class CertificadoForm(forms.Form):
