@@ -4,7 +4,11 @@
 * glosas_notificar: every EMITIDA glosa notified online, one notice and one e-mail per
   employer, the término computed once per distinct (date, cantons);
 * titulos_emitir: glosas whose término ended without payment, impugnación or agreement
-  become VENCIDA and get their título de crédito, sent to the province's coactiva unit.
+  become VENCIDA and get their título de crédito, sent to the province's coactiva unit;
+  one e-mail per employer lists its títulos (cartera.avisos);
+* glosas_recordar: the reminder, GLOSA_RECORDATORIO_DIAS_HABILES business days before
+  the last day of a NOTIFICADA glosa's término, once per término, one e-mail per
+  employer that did not switch it off.
 
 Each works in chunks (id ranges, or employer-id ranges when the work is per employer)
 and each chunk is one transaction: it locks its rows, then writes with a few bulk
@@ -31,10 +35,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, Min, QuerySet
+from django.db.models import Count, F, Max, Min, Q, QuerySet
 from django.utils import timezone
 
-from cartera import interes, services
+from cartera import avisos, interes, services
 from cartera.models import (
     COMPONENTES,
     Empleador,
@@ -46,7 +50,7 @@ from cartera.models import (
     TituloCredito,
     TituloGlosa,
 )
-from core import batch
+from core import batch, calendar, parametros
 from core.email import correos_encolar_sql, sql_fecha
 from core.models import Unidad, User
 from core.selectors import unidad_que_atiende
@@ -57,6 +61,7 @@ TAMANO = 50_000  # rows (or employers) per chunk: one transaction each
 GENERAR_GLOSAS = "generar_glosas"
 NOTIFICAR_GLOSAS = "notificar_glosas"
 EMITIR_TITULOS = "emitir_titulos"
+RECORDAR_GLOSAS = "recordar_glosas"
 
 
 def _t(modelo: Any) -> str:
@@ -122,18 +127,25 @@ def _lote_id(lote: batch.Lote | None) -> int | None:
 
 class _Terminos:
     """Término of glosas notified on one date, per (province, canton): computed once per
-    distinct pair (the calendar itself is cached), then written by SQL as a CASE."""
+    distinct pair (the calendar itself is cached), then written by SQL as a CASE.
+    `calcular(provincia_id, canton_id)` replaces the glosa's término by another date of
+    the same calendar (the reminder's horizon)."""
 
-    def __init__(self, fecha: dt.date) -> None:
+    def __init__(
+        self, fecha: dt.date, calcular: Callable[[str, str | None], dt.date] | None = None
+    ) -> None:
         self.fecha = fecha
+        self._calcular = calcular or (
+            lambda provincia_id, canton_id: services.termino_glosa(
+                fecha=fecha, canton_id=canton_id, provincia_id=provincia_id
+            )
+        )
         self._cache: dict[tuple[str, str], dt.date] = {}
 
     def vence(self, provincia_id: str, canton_id: str) -> dt.date:
         clave = (provincia_id, canton_id)
         if clave not in self._cache:
-            self._cache[clave] = services.termino_glosa(
-                fecha=self.fecha, canton_id=canton_id or None, provincia_id=provincia_id
-            )
+            self._cache[clave] = self._calcular(provincia_id, canton_id or None)
         return self._cache[clave]
 
     def case_sql(
@@ -531,15 +543,21 @@ def titulos_emitir(
     hoy: dt.date | None = None,
     por: User | None = None,
     lote: batch.Lote | None = None,
+    avisar: bool = True,
     tamano: int = TAMANO,
 ) -> dict[str, int]:
     """First glosas_vencer. Then every VENCIDA glosa with no pending impugnación and no
     open título gets its título de crédito (one per glosa, the coactiva process groups
     them): interest liquidated to `hoy`, numbered per province and year without gaps,
     sent to the province's coactiva unit (C.D. 497 3.5.2 i). The same rules as
-    cartera.services.titulo_emitir."""
+    cartera.services.titulo_emitir. With `avisar`, each employer gets one e-mail
+    listing its new títulos, written in the chunk's transaction (chunks are ranges of
+    employers, so one e-mail per employer and run; a re-run issues nothing, so it
+    sends nothing)."""
     momento, hoy = _reloj(at, hoy)
     resumen = {"glosas_vencidas": 0, "titulos_emitidos": 0, "sin_unidad_coactiva": 0}
+    if avisar:
+        resumen["correos"] = 0
     vencibles = Glosa.objects.filter(estado=Glosa.Estado.NOTIFICADA, vence_en__lt=hoy)
     por_emitir = Glosa.objects.filter(estado=Glosa.Estado.VENCIDA)
     n_vencer, rangos_vencer = _rangos(vencibles, "id", tamano)
@@ -547,14 +565,15 @@ def titulos_emitir(
         # The glosas that fall due now are counted twice: once marked, once issued.
         lote.set_total(2 * n_vencer + por_emitir.count())
     resumen.update(_vencer(vencibles, rangos_vencer, momento=momento, hoy=hoy, por=por, lote=lote))
-    _, rangos_emitir = _rangos(por_emitir, "id", tamano)
+    _, rangos_emitir = _rangos(por_emitir, "empleador_id", tamano)
     tasas = interes.tabla_tasas()
     unidades: dict[str, Unidad | None] = {}
     for desde, hasta in rangos_emitir:
+        correos = 0
         with transaction.atomic():
             _inmediato()
             filas = list(
-                por_emitir.filter(id__gte=desde, id__lt=hasta)
+                por_emitir.filter(empleador_id__gte=desde, empleador_id__lt=hasta)
                 .exclude(impugnaciones__estado="pendiente")
                 .exclude(lineas_titulo__vigente=True)
                 .select_for_update(of=("self",))
@@ -563,13 +582,27 @@ def titulos_emitir(
             emitidos, sin_unidad = _emitir_chunk(
                 filas, hoy=hoy, momento=momento, por=por, lote=lote, tasas=tasas, unidades=unidades
             )
+            if avisar and emitidos:
+                correos = len(
+                    avisos.titulos_avisar_sql(
+                        emitidos_en=_momento(momento),
+                        desde=desde,
+                        hasta=hasta,
+                        fecha=hoy,
+                        momento=momento,
+                    )
+                )
         resumen["titulos_emitidos"] += emitidos
         resumen["sin_unidad_coactiva"] += sin_unidad
+        if avisar:
+            resumen["correos"] += correos
         if lote is not None:
             lote.advance(len(filas))
             lote.count("titulos_emitidos", emitidos)
             if sin_unidad:
                 lote.count("sin_unidad_coactiva", sin_unidad)
+            if correos:
+                lote.count("correos", correos)
     return resumen
 
 
@@ -645,12 +678,90 @@ def _emitir_chunk(
     return len(titulos), sin_unidad
 
 
+# --- recordar_glosas -----------------------------------------------------------------
+
+
+def glosas_recordar(
+    *,
+    at: dt.datetime | None = None,
+    hoy: dt.date | None = None,
+    por: User | None = None,
+    lote: batch.Lote | None = None,
+    tamano: int = TAMANO,
+) -> dict[str, int]:
+    """Remind the employer of its NOTIFICADA glosas whose término ends within
+    GLOSA_RECORDATORIO_DIAS_HABILES business days of `hoy` (the same calendar as the
+    término: local holidays of the employer's canton and of the cartera unit's seat),
+    the last day included. Once per glosa and término: the glosa records the last day
+    it was reminded of (a rejected impugnación restarts the término, and the reminder
+    with it). One e-mail per employer and run; employers that switched the reminder off
+    (PreferenciasAviso.glosa_por_vencer) get none, and their glosas count as reminded.
+    `por` is unused (no state changes); it is accepted like every job's."""
+    del por
+    momento, hoy = _reloj(at, hoy)
+    dias = int(parametros.valor("GLOSA_RECORDATORIO_DIAS_HABILES", en=hoy))
+    resumen = {"glosas_recordadas": 0, "correos": 0}
+    sin_recordar = Glosa.objects.filter(estado=Glosa.Estado.NOTIFICADA, vence_en__gte=hoy).filter(
+        Q(recordatorio_vence_en__isnull=True) | ~Q(recordatorio_vence_en=F("vence_en"))
+    )
+    pares = list(sin_recordar.values_list("provincia_id", "canton_id").distinct())
+    horizontes = _Terminos(
+        hoy,
+        calcular=lambda provincia_id, canton_id: calendar.add_termino(
+            hoy,
+            dias,
+            cantones=services.cantones_glosa(canton_id=canton_id, provincia_id=provincia_id),
+        ),
+    )
+    if pares:
+        sin_recordar = sin_recordar.filter(
+            vence_en__lte=max(horizontes.vence(p, c or "") for p, c in pares)
+        )
+    total, rangos = _rangos(sin_recordar, "empleador_id", tamano)
+    if lote is not None:
+        lote.set_total(total)
+    if not total:
+        return resumen
+    case, case_params = horizontes.case_sql(pares, provincia="g.provincia_id", canton="g.canton_id")
+    donde = (
+        "g.empleador_id >= %s AND g.empleador_id < %s AND g.estado = %s AND g.vence_en >= %s "
+        f"AND g.vence_en <= {case} "
+        "AND (g.recordatorio_vence_en IS NULL OR g.recordatorio_vence_en <> g.vence_en)"
+    )
+    for desde, hasta in rangos:
+        params = [desde, hasta, Glosa.Estado.NOTIFICADA, _fecha(hoy), *case_params]
+        with transaction.atomic():
+            _inmediato()
+            # Locked against an impugnación or a payment moving them meanwhile.
+            bloqueadas = list(
+                sin_recordar.filter(empleador_id__gte=desde, empleador_id__lt=hasta)
+                .select_for_update()
+                .values_list("id", flat=True)
+            )
+            if not bloqueadas:
+                continue
+            correos = len(avisos.glosas_recordar_sql(donde=donde, params=params, momento=momento))
+            recordadas = _ejecutar_sql(
+                f"UPDATE {_t(Glosa)} SET recordatorio_vence_en = vence_en WHERE id IN "  # nosec B608
+                f"(SELECT g.id FROM {_t(Glosa)} g WHERE {donde})",
+                params,
+            )
+        resumen["glosas_recordadas"] += recordadas
+        resumen["correos"] += correos
+        if lote is not None:
+            lote.advance(len(bloqueadas))
+            lote.count("glosas_recordadas", recordadas)
+            lote.count("correos", correos)
+    return resumen
+
+
 # --- Running a job -------------------------------------------------------------------
 
 TRABAJOS: dict[str, Callable[..., dict[str, int]]] = {
     GENERAR_GLOSAS: glosas_generar,
     NOTIFICAR_GLOSAS: glosas_notificar,
     EMITIR_TITULOS: titulos_emitir,
+    RECORDAR_GLOSAS: glosas_recordar,
 }
 
 

@@ -381,7 +381,7 @@ def obligaciones(ctx: DemoContext) -> None:
     # out, get their títulos that same night.
     for k in (6, 5, 4, 3):
         momento = _momento(vence[k] + dt.timedelta(days=3), 1)
-        batch.titulos_emitir(at=momento)
+        batch.titulos_emitir(at=momento, avisar=False)
         batch.glosas_generar(periodo=periodos[k], at=momento, notificar=True, avisar=False)
     momento = _momento(vence[2] + dt.timedelta(days=3), 1)
     batch.glosas_vencer(at=momento)  # last month's término ran out; títulos not yet issued

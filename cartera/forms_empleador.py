@@ -16,11 +16,10 @@ from cartera import acuerdos
 from cartera.models import AcuerdoPago, Empleador, Glosa, PreferenciasAviso, TituloCredito
 from core import identificacion as ident
 from core.email import correo_enviar
+from core.forms import DocumentoField, etiqueta_archivo
 from core.models import User
 from core.uploads import ValidatedFile, validate_upload
 from tramites.models import Tramite
-
-ARCHIVO_ATTRS = {"accept": ".pdf,.jpg,.jpeg,application/pdf,image/jpeg"}
 
 
 class IngresoForm(AuthenticationForm):
@@ -143,15 +142,12 @@ class ImpugnacionForm(forms.Form):
             "min_length": "Explique por qué impugna la glosa (al menos 20 caracteres).",
         },
     )
-    sustento = forms.FileField(
-        label="Documento de sustento (JPG o PDF, hasta 1 MB)",
-        widget=forms.ClearableFileInput(attrs=ARCHIVO_ATTRS),
+    sustento = DocumentoField(
+        label=etiqueta_archivo("Documento de sustento"),
         error_messages={"required": "Adjunte al menos un documento que sustente la impugnación."},
     )
-    sustento_adicional = forms.FileField(
-        label="Otro documento de sustento (opcional)",
-        required=False,
-        widget=forms.ClearableFileInput(attrs=ARCHIVO_ATTRS),
+    sustento_adicional = DocumentoField(
+        label="Otro documento de sustento (opcional)", required=False
     )
 
     def clean(self) -> dict[str, Any]:
@@ -257,14 +253,12 @@ class PurgaMoraForm(_ObligacionesMixin):
             "invalid": "Ingrese un valor en dólares.",
         },
     )
-    pruebas = forms.FileField(
-        label="Pruebas de la fuerza mayor (JPG o PDF, hasta 1 MB)",
-        widget=forms.ClearableFileInput(attrs=ARCHIVO_ATTRS),
+    pruebas = DocumentoField(
+        label=etiqueta_archivo("Pruebas de la fuerza mayor"),
         error_messages={"required": "Adjunte las pruebas de la fuerza mayor."},
     )
-    propuesta_garantia = forms.FileField(
-        label="Propuesta de garantía (JPG o PDF, hasta 1 MB)",
-        widget=forms.ClearableFileInput(attrs=ARCHIVO_ATTRS),
+    propuesta_garantia = DocumentoField(
+        label=etiqueta_archivo("Propuesta de garantía"),
         error_messages={"required": "Adjunte la propuesta de garantía."},
     )
 
@@ -329,7 +323,13 @@ class AutorizacionForm(forms.Form):
 class PreferenciasForm(forms.ModelForm):
     class Meta:
         model = PreferenciasAviso
-        fields = ["cuota_por_vencer", "cuota_vencida", "acuerdo_incumplido", "certificado_emitido"]
+        fields = [
+            "glosa_por_vencer",
+            "cuota_por_vencer",
+            "cuota_vencida",
+            "acuerdo_incumplido",
+            "certificado_emitido",
+        ]
 
 
 class CertificadoForm(forms.Form):

@@ -376,6 +376,17 @@ class Glosa(Saldo):
         help_text=_("Fecha de la notificación (o de la resolución que rechazó la impugnación)."),
     )
     vence_en = models.DateField(_("último día del término"), null=True, blank=True)
+    recordatorio_vence_en = models.DateField(
+        _("recordatorio enviado del término al"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Último día del término del que se recordó al empleador (cartera.batch."
+            "glosas_recordar): un recordatorio por término, también si la impugnación "
+            "rechazada lo reinicia."
+        ),
+    )
 
     class Meta:
         ordering = ["-id"]
@@ -982,8 +993,9 @@ class CertificadoCumplimiento(models.Model):
 
 
 class PreferenciasAviso(models.Model):
-    """Which optional e-mails the employer wants. Legal notices (glosas notified, a
-    request that needs documents, a resolution) are always sent."""
+    """Which optional e-mails the employer wants. Legal notices (glosas notified,
+    títulos de crédito issued, the coactiva process and its measures, a request that
+    needs documents, a resolution) are always sent."""
 
     empleador = models.OneToOneField(
         Empleador, on_delete=models.CASCADE, related_name="preferencias_aviso"
@@ -993,6 +1005,9 @@ class PreferenciasAviso(models.Model):
     acuerdo_incumplido = models.BooleanField(_("acuerdo de pago incumplido"), default=True)
     certificado_emitido = models.BooleanField(
         _("se emitió un certificado de cumplimiento"), default=True
+    )
+    glosa_por_vencer = models.BooleanField(
+        _("recordatorio antes del último día para pagar o impugnar una glosa"), default=True
     )
     actualizado_en = models.DateTimeField(_("actualizado en"), auto_now=True)
 

@@ -62,6 +62,7 @@ def preferencias_guardar(*, empleador: Empleador, **valores: bool) -> Preferenci
 
 
 AVISOS_OPCIONALES = (
+    "glosa_por_vencer",
     "cuota_por_vencer",
     "cuota_vencida",
     "acuerdo_incumplido",

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cartera import interes
+from cartera import avisos, interes
 from cartera.models import (
     COMPONENTES,
     Empleador,
@@ -361,13 +361,19 @@ def planilla_registrar(
 # --- Glosas --------------------------------------------------------------------------
 
 
+def cantones_glosa(*, canton_id: str | None, provincia_id: str) -> list[str]:
+    """The cantons whose local holidays a glosa's término skips: the employer's and the
+    seat of the province's cartera unit."""
+    unidad = unidad_que_atiende(provincia_id=provincia_id, tipo=Unidad.Tipo.CARTERA)
+    return [c for c in (canton_id, unidad.canton_id if unidad else None) if c]
+
+
 def termino_glosa(*, fecha: dt.date, canton_id: str | None, provincia_id: str) -> dt.date:
     """Last day to pay or challenge a glosa notified on `fecha`: GLOSA_TERMINO_DIAS
     business days (in force on that date) counted from the next business day, skipping
     the local holidays of the employer's canton and of the cartera unit's seat (COA
     arts. 158-162; Reglamento C.D. 516 art. 129)."""
-    unidad = unidad_que_atiende(provincia_id=provincia_id, tipo=Unidad.Tipo.CARTERA)
-    cantones = [c for c in (canton_id, unidad.canton_id if unidad else None) if c]
+    cantones = cantones_glosa(canton_id=canton_id, provincia_id=provincia_id)
     dias = parametros.valor("GLOSA_TERMINO_DIAS", en=fecha)
     return calendar.add_termino(fecha, dias, cantones=cantones)
 
@@ -671,7 +677,8 @@ def titulo_emitir(
     """Issue a título de crédito for VENCIDA glosas of one employer and province (C.D.
     497 3.5.2 i): liquidates their interest to the issue date, numbers it in its
     province and year without gaps, records the Dirección Provincial's coactiva unit it
-    is sent to. A glosa with a pending impugnación or an open título is refused."""
+    is sent to. A glosa with a pending impugnación or an open título is refused. The
+    employer is e-mailed (cartera.avisos), as the nightly job does."""
     if not glosas:
         raise CarteraError("Seleccione al menos una glosa.")
     momento = _ahora(at)
@@ -737,6 +744,7 @@ def titulo_emitir(
                 at=momento,
                 motivo=f"{titulo} enviado a {unidad.nombre}.",
             )
+        avisos.titulo_avisar(titulo=titulo)
     return titulo
 
 

@@ -46,6 +46,15 @@ def emitir_titulos() -> dict[str, int]:
     return _ejecutar(batch.EMITIR_TITULOS)
 
 
+@shared_task(acks_late=True)
+def recordar_glosas() -> dict[str, int]:
+    """Daily; on business days only (the reminder counts business days, and one sent
+    on a Saturday would only repeat Friday's horizon). Once per glosa and término."""
+    if not calendar.is_business_day(timezone.localdate()):
+        return {}
+    return _ejecutar(batch.RECORDAR_GLOSAS)
+
+
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
 def revisar_acuerdos() -> dict[str, int]:
     """Daily: break the payment agreements with missed installments and remind the

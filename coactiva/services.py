@@ -25,6 +25,7 @@ from pypdf import PdfReader
 
 from cartera import services as cartera_services
 from cartera.models import TituloCredito
+from coactiva import avisos
 from coactiva import pdf as coactiva_pdf
 from coactiva import sorteo as sorteo_mod
 from coactiva.models import (
@@ -168,6 +169,7 @@ def juicio_transicion(
         actuacion_registrar(
             juicio=fila, tipo=Actuacion.Tipo.ETAPA, descripcion=texto, por=por, at=momento
         )
+        avisos.etapa_avisar(juicio=fila)
         if a == Etapa.REQUERIMIENTO:
             for titulo in fila.titulos.filter(estado=TituloCredito.Estado.SORTEADO):
                 cartera_services.titulo_enviar_coactiva(
@@ -376,6 +378,7 @@ def _juicio_abrir(
         por=por,
         at=at,
     )
+    avisos.juicio_abierto_avisar(juicio=juicio, titulos=titulos)
     for titulo in titulos:
         if titulo.estado == TituloCredito.Estado.EMITIDO:
             cartera_services.titulo_sortear(
@@ -470,6 +473,7 @@ def medida_ordenar(
             por=por,
             at=momento,
         )
+        avisos.medida_ordenada_avisar(medida=medida)
     return medida
 
 

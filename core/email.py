@@ -17,6 +17,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
+from core.formato import separadores
 from core.models import Correo
 from core.queue import enqueue_on_commit
 from core.storage import private_storage
@@ -114,6 +115,69 @@ def sql_fecha(expresion: str) -> str:
     if connection.vendor == "postgresql":
         return f"to_char({expresion}, 'DD/MM/YYYY')"
     return f"strftime('%%d/%%m/%%Y', {expresion})"
+
+
+def sql_mes(expresion: str) -> str:
+    """A date column as mm/yyyy (a planilla's period), as pages print it."""
+    if connection.vendor == "postgresql":
+        return f"to_char({expresion}, 'MM/YYYY')"
+    return f"strftime('%%m/%%Y', {expresion})"
+
+
+def sql_ceros(expresion: str, digitos: int) -> str:
+    """An integer column zero-padded to `digitos` (glosa 00000012, título …-000123)."""
+    if connection.vendor == "postgresql":
+        return f"lpad(CAST({expresion} AS TEXT), {int(digitos)}, '0')"
+    return f"printf('%%0{int(digitos)}d', {expresion})"
+
+
+def _separadores_sql() -> tuple[str, str]:
+    miles, coma = separadores()
+    if any(len(c) != 1 or c in "'%\\" for c in (miles, coma)):
+        raise ValueError("Separadores numéricos no admitidos en SQL.")
+    return miles, coma
+
+
+def _sql_agrupado(entero: str) -> str:
+    """A non-negative integer with its thousands grouped the portal's way."""
+    miles, _ = _separadores_sql()
+    if connection.vendor == "postgresql":
+        # to_char's «,» is a literal comma whatever the server's locale.
+        texto = f"to_char({entero}, 'FM999,999,999,999,999,990')"
+    else:
+        texto = f"printf('%%,d', {entero})"
+    return f"replace({texto}, ',', '{miles}')"
+
+
+def sql_cifra(expresion: str) -> str:
+    """An integer column written as core.formato.cifra writes it: 1.066."""
+    signo = f"CASE WHEN {expresion} < 0 THEN '-' ELSE '' END"
+    return f"({signo} || {_sql_agrupado(f'ABS({expresion})')})"
+
+
+def sql_dolares(expresion: str) -> str:
+    """A money column written as core.formato.dolares writes it: USD 1.234,56 (half up
+    to the cent; SQLite's floating point is rounded to cents first). Like the other
+    sql_* helpers it doubles «%» for a statement executed with parameters."""
+    _, coma = _separadores_sql()
+    centavos = f"CAST(ROUND(ABS({expresion}) * 100) AS BIGINT)"
+    if connection.vendor == "postgresql":
+        decimales = f"lpad(CAST({centavos} %% 100 AS TEXT), 2, '0')"
+    else:
+        decimales = f"printf('%%02d', {centavos} %% 100)"
+    return (
+        f"(CASE WHEN ROUND({expresion} * 100) < 0 THEN '-' ELSE '' END || 'USD ' || "
+        f"{_sql_agrupado(f'{centavos} / 100')} || '{coma}' || {decimales})"
+    )
+
+
+def sql_lista(expresion: str, *, orden: str) -> str:
+    """The rows' `expresion` joined one per line (an aggregate). PostgreSQL orders them
+    by `orden`; SQLite before 3.44 cannot, so there they come in the order the rows are
+    read (feed it an ordered subquery)."""
+    if connection.vendor == "postgresql":
+        return f"string_agg({expresion}, E'\\n' ORDER BY {orden})"
+    return f"group_concat({expresion}, char(10))"
 
 
 def correos_encolar_sql(

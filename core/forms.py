@@ -39,6 +39,14 @@ def clean_identificacion(form: forms.Form, *, numero_field: str, tipo_field: str
         form.add_error(numero_field, exc)
 
 
+def etiqueta_archivo(texto: str) -> str:
+    """«Documento de sustento (JPG o PDF de hasta 1 MB)»: a slot's label with the upload
+    rule in force (core.uploads.regla_archivos), read when the page is rendered."""
+    from core.uploads import regla_archivos
+
+    return lazy(lambda: f"{texto} ({regla_archivos()})", str)()
+
+
 class DocumentoField(forms.FileField):
     """An upload slot whose file core.uploads.validate_upload checks. Empty files get
     through to it, so that they too are refused with a message naming the file and the

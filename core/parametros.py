@@ -34,6 +34,13 @@ DEFINICIONES: dict[str, Definicion] = {
         8,
         "Reglamento C.D. 516, art. 129; catálogo 'Notificación de glosas'",
     ),
+    "GLOSA_RECORDATORIO_DIAS_HABILES": Definicion(
+        int,
+        "Días hábiles antes del último día del término de una glosa en que se recuerda al "
+        "empleador pagarla o impugnarla (0: el mismo último día).",
+        2,
+        "Valor por defecto del portal (aviso opcional, no es una notificación legal)",
+    ),
     "APP_TRAMOS_MESES": Definicion(
         list,
         "Tramos de plazo del acuerdo de pagos parciales, en meses: [[desde, hasta], ...].",

@@ -40,6 +40,12 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "cartera.tasks.notificar_glosas",
         "schedule": crontab(minute=0, hour=6, day_of_week="mon-fri"),
     },
+    # The reminder before a glosa's término ends (GLOSA_RECORDATORIO_DIAS_HABILES):
+    # every day, acting on business days only; once per glosa and término.
+    "cartera-recordar-glosas": {
+        "task": "cartera.tasks.recordar_glosas",
+        "schedule": crontab(minute=30, hour=6),
+    },
     # Coactiva (coactiva/tasks.py): oficios de levantamiento still in preparation a few
     # minutes after their levantamiento was opened are queued again.
     "coactiva-oficios-pendientes": {

@@ -53,6 +53,7 @@ from django.http.response import HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from core import parametros
+from core.formato import cifra
 
 # Technical limits (not legal values): a scanned A4 page at 300 dpi is ~8.7 Mpx.
 IMAGEN_MAX_PIXELES = 40_000_000
@@ -174,7 +175,7 @@ def limited_uploads(view: View) -> View:
 
 def _tamano(n: int, *, exacto: bool = False) -> str:
     """1,0 MB / 300 bytes, Spanish separators; `exacto` adds the bytes to a MB figure."""
-    bytes_ = f"{n:,} bytes".replace(",", ".")
+    bytes_ = f"{cifra(n)} bytes"
     if n < 1_048_576:
         return bytes_
     megas = n / 1_048_576
@@ -190,7 +191,7 @@ def _tamano_corto(n: int) -> str:
         return f"{megas:.0f} MB" if megas == int(megas) else f"{megas:.1f} MB".replace(".", ",")
     if n >= 1024 and n % 1024 == 0:
         return f"{n // 1024} KB"
-    return f"{n:,} bytes".replace(",", ".")
+    return f"{cifra(n)} bytes"
 
 
 def _tipos() -> list[str]:

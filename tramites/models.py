@@ -121,11 +121,24 @@ class Canal(models.TextChoices):
 
 class CanalTramite(models.Model):
     """How the trámite is done through one channel: what the channel is (the intro of
-    its requisitos generales) and its step-by-step instructions."""
+    its requisitos generales) and its step-by-step instructions. The institution's
+    pages head the two parts differently for the same channel (seed 003: «Trámite por
+    ventanilla virtual» over the requisites, «Procedimiento para el trámite de ventanilla
+    virtual» over the steps), hence two titles."""
 
     tramite = models.ForeignKey(Tramite, on_delete=models.CASCADE, related_name="canales")
     canal = models.CharField(_("canal"), max_length=12, choices=Canal.choices)
-    titulo = models.CharField(_("título"), max_length=200)
+    titulo = models.CharField(
+        _("título en «¿Qué necesito para hacer el trámite?»"),
+        max_length=200,
+        help_text=_("Encabeza los requisitos generales del canal."),
+    )
+    titulo_pasos = models.CharField(
+        _("título en «¿Cómo hago el trámite?»"),
+        max_length=200,
+        blank=True,
+        help_text=_("Encabeza los pasos del canal. Vacío: el mismo título de los requisitos."),
+    )
     descripcion = models.TextField(_("descripción del canal"), blank=True)
     indicaciones = models.TextField(_("¿cómo hago el trámite? (un paso por línea)"), blank=True)
     enlace = models.URLField(_("enlace"), blank=True)
@@ -138,6 +151,11 @@ class CanalTramite(models.Model):
 
     def __str__(self) -> str:
         return self.titulo
+
+    @property
+    def titulo_indicaciones(self) -> str:
+        """The heading of the channel's steps."""
+        return self.titulo_pasos or self.titulo
 
     @property
     def pasos(self) -> list[str]:

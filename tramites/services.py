@@ -22,6 +22,7 @@ from django.utils import timezone
 from core import calendar
 from core import pdf as core_pdf
 from core.email import correo_enviar
+from core.formato import cifra
 from core.models import DocumentoVerificable, Provincia, Unidad
 from core.queue import enqueue_on_commit
 from core.services import (
@@ -661,7 +662,7 @@ def _acuse_emitir(
                 [
                     e(d.nombre),
                     e(d.nombre_original),
-                    f"{d.tamano:,} bytes".replace(",", "."),
+                    f"{cifra(d.tamano)} bytes",
                     f"<font face='Courier' size='6'>{d.sha256}</font>",
                 ]
                 for d in documentos

@@ -106,7 +106,12 @@ def _detalle(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "tramite": tramite,
             "generales": [r for r in requisitos if r.clase == r.Clase.GENERAL],
-            "especificos": [r for r in requisitos if r.clase != r.Clase.GENERAL],
+            # Grouped under a heading per class, in the order of the seed pages
+            # (específico, alternativo, adicional), each in its own order.
+            "especificos": sorted(
+                (r for r in requisitos if r.clase != r.Clase.GENERAL),
+                key=lambda r: (r.Clase.values.index(r.clase), r.orden),
+            ),
             "canales": list(tramite.canales.all()),
             "transparencia": transparencia,
             "serie": [(m.etiqueta, m.quejas, m.atenciones) for m in grafico],

@@ -181,6 +181,11 @@ LANGUAGES = [("es-ec", "Español (Ecuador)")]
 TIME_ZONE = "America/Guayaquil"
 USE_I18N = True
 USE_TZ = True
+# Numbers as Ecuador writes them (ventanilla/formats/es_EC). Counts and money are
+# formatted where they are shown (core.formato: the `cifra` and `dolares` filters);
+# USE_THOUSAND_SEPARATOR stays off because it would also group every year and id a
+# template prints («2.026», links to /acuerdos/1.234/).
+FORMAT_MODULE_PATH = ["ventanilla.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # --- Static files and private uploads --------------------------------------------------

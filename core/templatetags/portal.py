@@ -1,31 +1,28 @@
-"""Formatting for Spanish (Ecuador) pages: money in US dollars, identifiers."""
+"""Formatting for Spanish (Ecuador) pages: counts and money (core.formato), the upload
+rule in force."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django import template
+
+from core import formato
 
 register = template.Library()
 
 
 @register.filter
 def dolares(value: Any) -> str:
-    """USD 1.234,56: Decimal, two places, half-up, Spanish separators."""
-    if value is None or value == "":
-        return ""
-    try:
-        amount = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    except (InvalidOperation, TypeError, ValueError):
-        return ""
-    sign = "-" if amount < 0 else ""
-    entero, _, decimales = f"{abs(amount):.2f}".partition(".")
-    grupos: list[str] = []
-    while entero:
-        grupos.insert(0, entero[-3:])
-        entero = entero[:-3]
-    return f"{sign}USD {'.'.join(grupos)},{decimales}"
+    """USD 1.234,56 (core.formato.dolares)."""
+    return formato.dolares(value)
+
+
+@register.filter
+def cifra(value: Any, decimales: Any = None) -> str:
+    """A count with its thousands grouped, «1.066» (core.formato.cifra);
+    `{{ x|cifra:2 }}` rounds to two places."""
+    return formato.cifra(value, None if decimales in (None, "") else int(decimales))
 
 
 @register.simple_tag

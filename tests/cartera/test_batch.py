@@ -148,7 +148,12 @@ def test_emitir_titulos_skips_impugnadas_agreements_and_glosas_still_in_time() -
         glosas=[GlosaFactory(vencida=True, notificada_el=dt.date(2026, 1, 5))]
     )
     resumen = batch.titulos_emitir(hoy=dt.date(2026, 3, 2), tamano=2)
-    assert resumen == {"glosas_vencidas": 4, "titulos_emitidos": 4, "sin_unidad_coactiva": 0}
+    assert resumen == {
+        "glosas_vencidas": 4,
+        "titulos_emitidos": 4,
+        "sin_unidad_coactiva": 0,
+        "correos": 4,  # one per employer (cartera.avisos; tests/cartera/test_avisos.py)
+    }
     numeros = sorted(
         TituloCredito.objects.exclude(pk=previo.pk).values_list("provincia_id", "secuencial")
     )

@@ -414,3 +414,20 @@ def test_from_the_queue_the_head_is_refused_and_the_director_approves(
             assert "lo aprueba el Director Provincial" in html.content.decode()
     acuerdo.solicitud.refresh_from_db()
     assert acuerdo.solicitud.estado == Solicitud.Estado.ATENDIDA
+
+
+def test_the_installment_reminder_writes_the_amount_as_the_portal_does(
+    client: Client, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    acuerdo, _glosa = _vigente(client, django_capture_on_commit_callbacks)
+    segunda = acuerdo.cuotas.get(numero=2)
+    CuotaAcuerdo.objects.filter(pk=segunda.pk).update(
+        capital=Decimal("1050.00"),
+        interes=Decimal("16.19"),
+        valor=Decimal("1066.19"),
+        vence_el=timezone.localdate() + dt.timedelta(days=2),
+    )
+    assert acuerdos.acuerdos_revisar()["por_vencer"] == 1
+    cuerpo = Correo.objects.get(evento="cartera.cuota_por_vencer").cuerpo_texto
+    assert "La cuota 2 de su acuerdo de pagos parciales" in cuerpo
+    assert "de USD 1.066,19, vence el" in cuerpo  # as on the agreement's page, not 1066,19

@@ -76,7 +76,7 @@ def test_an_employer_uses_the_portal_end_to_end(journey, axe) -> None:  # type: 
     page.get_by_label("Fundamentos de la impugnación").fill(
         "La sucursal no tuvo trabajadores en el periodo; adjunto el aviso de salida."
     )
-    page.get_by_label("Documento de sustento (JPG o PDF, hasta 1 MB)").set_input_files(
+    page.get_by_label("Documento de sustento (JPG o PDF de hasta 1 MB)").set_input_files(
         files=[
             {
                 "name": "aviso-salida.pdf",

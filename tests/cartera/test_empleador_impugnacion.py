@@ -101,3 +101,31 @@ def test_resolution_hook_applies_the_decision(
         assert aviso.para == [empleador.email]
         assert glosa.vence_en > timezone.localdate()
         assert f"tiene hasta el {glosa.vence_en:%d/%m/%Y}" in aviso.cuerpo_texto
+
+
+def test_the_upload_slots_state_the_rule_in_force(
+    client: Client, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    """The employer's upload slots (impugnación, purga de mora) follow UPLOAD_TIPOS and
+    UPLOAD_MAX_BYTES like the Ventanilla's: staff change them, the labels change."""
+    import datetime as dt
+
+    from core.services import parametro_set
+
+    empleador = empleador_con_cuenta()
+    glosa = glosa_notificada(empleador)
+    ingresar(client, empleador)
+    paginas = [f"/empleador/glosas/{glosa.pk}/impugnar/", "/empleador/acuerdos/purga-de-mora/"]
+    html = client.get(paginas[0]).content.decode()
+    assert "Documento de sustento (JPG o PDF de hasta 1 MB)" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        parametro_set(clave="UPLOAD_TIPOS", valor=["pdf"], vigente_desde=dt.date(2020, 1, 1))
+        parametro_set(clave="UPLOAD_MAX_BYTES", valor=2_097_152, vigente_desde=dt.date(2020, 1, 1))
+    html = client.get(paginas[0]).content.decode()
+    assert "Documento de sustento (PDF de hasta 2 MB)" in html
+    assert "1 MB" not in html and "JPG" not in html
+    assert 'accept=".pdf,application/pdf"' in html
+    html = client.get(paginas[1]).content.decode()
+    assert "Pruebas de la fuerza mayor (PDF de hasta 2 MB)" in html
+    assert "Propuesta de garantía (PDF de hasta 2 MB)" in html and "1 MB" not in html
+    assert "PDF de hasta 2 MB" in client.get("/").content.decode()

@@ -124,3 +124,38 @@ def test_bar_chart_is_an_accessible_svg_with_its_data_table() -> None:
         Context({"series": []})
     )
     assert "No hay datos" in empty
+
+
+@pytest.mark.django_db
+def test_bulk_email_fields_are_formatted_in_sql_as_the_pages_format_them() -> None:
+    """E-mails the database writes (core.email.correos_encolar_sql) format amounts,
+    counts, numbers and dates in SQL: the same text as core.formato and the templates'
+    filters, on this database."""
+    from decimal import Decimal
+
+    from django.db import connection
+
+    from core.email import sql_ceros, sql_cifra, sql_dolares, sql_fecha, sql_lista, sql_mes
+    from core.formato import cifra, dolares
+
+    montos = ["0", "0.01", "0.5", "999.99", "1000", "1234.56", "-1234567.89", "73239337.39"]
+    with connection.cursor() as cursor:
+        for monto in montos:
+            cursor.execute(
+                f"SELECT {sql_dolares('m')}, {sql_cifra('n')} FROM (SELECT CAST(%s AS "  # noqa: S608
+                "DECIMAL(14, 2)) AS m, CAST(%s AS INTEGER) AS n) t",
+                [monto, int(Decimal(monto))],
+            )
+            assert cursor.fetchone() == (dolares(Decimal(monto)), cifra(int(Decimal(monto))))
+        cursor.execute(
+            f"SELECT {sql_ceros('n', 8)}, {sql_fecha('d')}, {sql_mes('d')} "  # noqa: S608
+            "FROM (SELECT 12 AS n, %s AS d) t",
+            [connection.ops.adapt_datefield_value(dt.date(2026, 1, 5))],
+        )
+        assert cursor.fetchone() == ("00000012", "05/01/2026", "01/2026")
+        cursor.execute(
+            f"SELECT {sql_lista('x', orden='x')} FROM (SELECT 'b' AS x UNION ALL "  # noqa: S608
+            "SELECT 'a' AS x) t WHERE 1 = %s",
+            [1],
+        )
+        assert sorted(cursor.fetchone()[0].split("\n")) == ["a", "b"]

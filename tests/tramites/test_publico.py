@@ -67,7 +67,7 @@ def test_trámite_page_has_every_field_of_the_seed_page(client: Client) -> None:
         "IESS 516. Art. 176.",
         "atencionalusuario@iess.gob.ec",
         "593 23945666",
-        "3548",  # 2025-09 attended cases, from the seed's transparency table
+        "3.548",  # 2025-09 attended cases, from the seed's transparency table
         'role="img"',  # the chart
         "15 días hábiles",
     ]:
@@ -94,7 +94,7 @@ def test_trámite_page_has_every_field_of_the_seed_page(client: Client) -> None:
                 "Generación, Consulta e Impresión de Comprobantes",
                 "Verificar IESS turno online",
                 "IESS 516. Art. 129.",
-                "177091",  # 2025-09 attended, from the seed's table
+                "177.091",  # 2025-09 attended, from the seed's table
             ],
         ),
         (
@@ -295,7 +295,7 @@ def test_transparency_adds_the_portals_own_figures_to_the_historical_ones(client
     cache.clear()
     html = client.get("/transparencia/", {"tramite": "levantamiento-medidas-cautelares"}).content
     texto = html.decode()
-    assert "3548" in texto.replace(".", "")  # 2025-09 from the seed
+    assert ">3.548<" in texto  # 2025-09 from the seed
     from django.utils import timezone
 
     hoy = timezone.localdate()
@@ -305,7 +305,7 @@ def test_transparency_adds_the_portals_own_figures_to_the_historical_ones(client
     assert 'role="img"' in texto
 
 
-def _fila(anio: int, mes: int, quejas: int, atenciones: int) -> str:
+def _fila(anio: int, mes: int, quejas: int | str, atenciones: int | str) -> str:
     return (
         f'<tr><td>{anio}</td><td>{mes:02d}</td><td class="text-end">{quejas}</td>'
         f'<td class="text-end">{atenciones}</td></tr>'
@@ -325,6 +325,32 @@ def test_the_trámite_page_shows_the_seed_transparency_table_whole(client: Clien
     ).content.decode()
     assert _fila(2024, 1, 0, 334) in html
     assert "desde 01/2024 hasta 05/2026" in html
+
+
+def test_counts_are_written_one_way_on_the_page_the_table_and_the_chart(client: Client) -> None:
+    """es-EC groups thousands with a point, as money is written (USD 1.234,56): the
+    trámite page, its chart (axis, bars, data table) and /transparencia/ all write
+    seed 000's 1066 attended cases of 12/2025 as «1.066» (not «1066», nor «1 066»)."""
+    import re
+
+    from django.core.cache import cache
+
+    cache.clear()
+    detalle = client.get("/tramites/levantamiento-medidas-cautelares/").content.decode()
+    transparencia = client.get(
+        "/transparencia/", {"tramite": "levantamiento-medidas-cautelares"}
+    ).content.decode()
+    for html in (detalle, transparencia):
+        assert _fila(2025, 12, 2, "1.066") in html
+        svg = html[html.index("<svg") : html.index("</svg>")]
+        ejes = re.findall(r'dominant-baseline="middle">([^<]*)</text>', svg)
+        assert ejes == ["0", "1.250", "2.500", "3.750", "5.000"], ejes  # top: 3548
+        assert "Volumen de atenciones: 3.548</title>" in svg
+        tabla_grafico = html[html.index("<details") : html.index("</details>")]
+        assert '<td class="text-end">3.548</td>' in tabla_grafico
+        assert "1066" not in html and "\xa0" not in html and "1 066" not in html
+    totales = re.search(r"<strong>([^<]*)</strong> atenciones", transparencia)
+    assert totales and re.fullmatch(r"\d{1,3}(\.\d{3})+", totales.group(1)), totales
 
 
 def test_a_month_without_figures_inside_the_period_counts_as_zero(client: Client) -> None:

@@ -36,6 +36,13 @@ CAMPOS_TRAMITE = [
 ]
 
 
+def _campos(modelo, datos):
+    """The fixture's keys this migration's model has: the fixture keeps growing with
+    the catalogue (later migrations add and fill the newer fields)."""
+    nombres = {campo.name for campo in modelo._meta.get_fields()}
+    return {clave: valor for clave, valor in datos.items() if clave in nombres}
+
+
 def forwards(apps, schema_editor):
     Tramite = apps.get_model("tramites", "Tramite")
     CanalTramite = apps.get_model("tramites", "CanalTramite")
@@ -50,7 +57,9 @@ def forwards(apps, schema_editor):
             **{campo: entrada[campo] for campo in CAMPOS_TRAMITE if campo in entrada}
         )
         for orden, canal in enumerate(entrada["canales"], 1):
-            CanalTramite.objects.create(tramite=tramite, orden=orden, **canal)
+            CanalTramite.objects.create(
+                tramite=tramite, orden=orden, **_campos(CanalTramite, canal)
+            )
         for orden, pregunta in enumerate(entrada["preguntas"], 1):
             Pregunta.objects.create(tramite=tramite, orden=orden, **pregunta)
         for orden, requisito in enumerate(entrada["requisitos"], 1):

@@ -18,6 +18,7 @@ ETIQUETAS = {
     "glosas_vencidas": "glosas vencidas",
     "titulos_emitidos": "títulos de crédito emitidos",
     "sin_unidad_coactiva": "glosas sin unidad de coactiva activa (no emitidas)",
+    "glosas_recordadas": "glosas recordadas",
 }
 
 
