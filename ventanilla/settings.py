@@ -294,6 +294,7 @@ _QUEUE_TASKS = {
         "cartera.tasks.generar_glosas",
         "cartera.tasks.notificar_glosas",
         "cartera.tasks.emitir_titulos",
+        "cartera.tasks.recordar_glosas",
         "cartera.tasks.revisar_acuerdos",
         "coactiva.tasks.oficios_pendientes_barrer",
         "core.tasks.feriados_nacionales_cargar",
