@@ -355,16 +355,16 @@ def glosas_generar(
                 # glosas are read once instead of four times (bench/cartera.py).
                 partes = [
                     f"nuevas AS ({insertar_sql} RETURNING id, planilla_id)",
-                    f"glosadas AS (UPDATE {_t(Planilla)} p SET estado = %s FROM nuevas "
+                    f"glosadas AS (UPDATE {_t(Planilla)} p SET estado = %s FROM nuevas "  # nosec B608
                     "WHERE p.id = nuevas.planilla_id RETURNING p.id)",
-                    f"h_planillas AS (INSERT INTO {_t(PlanillaHistorial)} "
+                    f"h_planillas AS (INSERT INTO {_t(PlanillaHistorial)} "  # nosec B608
                     "(planilla_id, de, a, en, por_id, motivo) "
                     "SELECT id, %s, %s, %s, %s, %s FROM glosadas)",
                 ]
                 params = [*insertar_params, Planilla.Estado.GLOSADA, *historial_planilla]
                 if notificar:
                     partes.append(
-                        f"h_glosas AS (INSERT INTO {_t(GlosaHistorial)} "
+                        f"h_glosas AS (INSERT INTO {_t(GlosaHistorial)} "  # nosec B608
                         "(glosa_id, de, a, en, por_id, lote_id, motivo) "
                         "SELECT id, %s, %s, %s, %s, %s, %s FROM nuevas)"
                     )
