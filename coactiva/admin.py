@@ -455,7 +455,7 @@ class TituloRecibidoAdmin(PermisosCoactivaMixin, ScopedAdminMixin, admin.ModelAd
             self.message_user(
                 request,
                 f"{registro} de {unidad.nombre}: {len(registro.resultado)} proceso(s) asignado(s) "
-                f"(semilla {registro.semilla}).",
+                f"(semilla {registro.semilla}, generada al azar por el sistema).",
                 messages.SUCCESS,
             )
 
@@ -576,7 +576,16 @@ class LevantamientoAdmin(
 
 @admin.register(SorteoRegistro)
 class SorteoRegistroAdmin(ScopedAdminMixin, SoloLecturaMixin, admin.ModelAdmin):
-    list_display = ["__str__", "unidad", "realizado_por", "metodo", "semilla", "procesos"]
+    list_display = [
+        "__str__",
+        "unidad",
+        "realizado_por",
+        "metodo",
+        "semilla",
+        "origen_de_la_semilla",
+        "procesos",
+    ]
+    list_filter = ["semilla_origen"]
     list_select_related = ["unidad", "realizado_por"]
     date_hierarchy = "realizado_en"
     actions = ["reproducir"]
@@ -584,6 +593,14 @@ class SorteoRegistroAdmin(ScopedAdminMixin, SoloLecturaMixin, admin.ModelAdmin):
     @admin.display(description="procesos")
     def procesos(self, obj: SorteoRegistro) -> int:
         return len(obj.resultado)
+
+    @admin.display(description="origen de la semilla", ordering="semilla_origen")
+    def origen_de_la_semilla(self, obj: SorteoRegistro) -> str:
+        if obj.semilla_origen == SorteoRegistro.SemillaOrigen.SISTEMA:
+            return obj.get_semilla_origen_display()
+        return format_html(
+            '<strong style="color:#b00">{}</strong>', obj.get_semilla_origen_display()
+        )
 
     @admin.action(description="Reproducir el sorteo desde su registro y comparar")
     def reproducir(self, request: HttpRequest, queryset: QuerySet[SorteoRegistro]) -> None:
@@ -609,6 +626,12 @@ class SorteoRegistroAdmin(ScopedAdminMixin, SoloLecturaMixin, admin.ModelAdmin):
                     "con el registro y con los procesos abiertos.",
                     messages.SUCCESS,
                 )
+                if registro.semilla_origen != SorteoRegistro.SemillaOrigen.SISTEMA:
+                    self.message_user(
+                        request,
+                        f"{registro}: {selectors.SEMILLA_FIJADA_AVISO}",
+                        messages.WARNING,
+                    )
             else:
                 self.message_user(
                     request,

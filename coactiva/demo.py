@@ -138,6 +138,8 @@ def seed(ctx: DemoContext) -> None:
     # The two stories' processes go to the lawyers with a demo login (secretario.17 and
     # secretario.09): their sorteo runs while they are the units' only lawyers; the
     # others join before the bulk sorteo (which the load balancing then evens out).
+    # Fixed seeds keep the demo identical on every machine; the sorteo log marks them
+    # "fijada por una persona" (a real draw takes its seed from the system).
     _secretarios(ctx, unidades, solo={"secretario.17", "secretario.09"})
     for codigo, protagonista in historias.items():
         unidad = unidades[codigo]
@@ -149,7 +151,7 @@ def seed(ctx: DemoContext) -> None:
                 unidad=unidad,
                 por=staff.get(f"jefe.coactiva.{codigo[:2]}"),
                 titulos=list(suyos.values_list("pk", flat=True)),
-                semilla=f"demo-{protagonista.pk}",
+                semilla_fijada=f"demo-{protagonista.pk}",
                 at=_hace(80),
             )
     _secretarios(ctx, unidades)
@@ -168,7 +170,11 @@ def seed(ctx: DemoContext) -> None:
         if not elegidos:
             continue
         registro = services.sorteo_realizar(
-            unidad=unidad, por=jefe, titulos=elegidos, semilla=f"demo-{codigo}", at=_hace(75)
+            unidad=unidad,
+            por=jefe,
+            titulos=elegidos,
+            semilla_fijada=f"demo-{codigo}",
+            at=_hace(75),
         )
         juicios = list(
             JuicioCoactivo.objects.filter(sorteo=registro)

@@ -63,7 +63,15 @@ class SecretarioAbogado(models.Model):
 class SorteoRegistro(AppendOnlyModel):
     """One run of the sorteo (C.D. 497 3.5.3 d): the seed, the inputs as they were
     (títulos per debtor, active lawyers and their load) and the result. Re-running
-    coactiva.sorteo.sortear on `entradas` with `semilla` must give `resultado`."""
+    coactiva.sorteo.sortear on `entradas` with `semilla` must give `resultado`.
+
+    `semilla_origen` says whether the seed came from the system's random source (a
+    real draw) or was fixed by a person (tests, demo data): a fixed seed makes the
+    result reproducible but not random, so the log says so wherever it is shown."""
+
+    class SemillaOrigen(models.TextChoices):
+        SISTEMA = "sistema", _("Generada al azar por el sistema")
+        PERSONA = "persona", _("Fijada por una persona: el sorteo NO fue al azar")
 
     unidad = models.ForeignKey(Unidad, on_delete=models.PROTECT, related_name="sorteos")
     realizado_en = models.DateTimeField(_("realizado en"), default=timezone.now)
@@ -72,6 +80,11 @@ class SorteoRegistro(AppendOnlyModel):
     )
     metodo = models.CharField(_("método"), max_length=20)
     semilla = models.CharField(_("semilla"), max_length=64)
+    semilla_origen = models.CharField(
+        _("origen de la semilla"),
+        max_length=10,
+        choices=SemillaOrigen.choices,
+    )
     entradas = models.JSONField(_("entradas"))
     resultado = models.JSONField(_("resultado"))
 

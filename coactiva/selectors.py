@@ -294,6 +294,12 @@ def sorteo_reproducir(*, registro: SorteoRegistro) -> VerificacionSorteo:
     return VerificacionSorteo(registrado=registro.resultado, obtenido=obtenido, procesos=procesos)
 
 
+SEMILLA_FIJADA_AVISO = (
+    "la semilla de este sorteo la fijó una persona (datos de prueba o de demostración): "
+    "el resultado es reproducible, pero el sorteo NO fue al azar."
+)
+
+
 def sorteo_discrepancia(verificacion: VerificacionSorteo) -> str:
     """What failed in a sorteo's check, in Spanish."""
     if not verificacion.reproducido:

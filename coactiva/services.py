@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -282,16 +283,33 @@ def sorteo_realizar(
     unidad: Unidad,
     por: Any = None,
     titulos: Iterable[int] | None = None,
-    semilla: str | None = None,
+    semilla_fijada: str | None = None,
     at: dt.datetime | None = None,
 ) -> SorteoRegistro:
     """Sorteo of the títulos received by a coactiva unit (C.D. 497 3.5.3 d): the títulos
     of each debtor become one process, assigned at random to an active
     Secretario-Abogado of the unit among those with the lowest load. The seed, inputs
     and result are logged (SorteoRegistro) so anyone can re-run the draw
-    (coactiva.selectors.sorteo_reproducir). `titulos` narrows it to some ids."""
+    (coactiva.selectors.sorteo_reproducir). `titulos` narrows it to some ids.
+
+    The seed of a real draw comes from `secrets` (the operating system's random
+    source): nobody chooses it, which is what makes the assignment random to an
+    auditor. `semilla_fijada` exists for tests and demo data only: it is refused in
+    production, and the log records that a person fixed the seed (the draw is then
+    reproducible but not random)."""
     momento = _ahora(at)
-    semilla = semilla or secrets.token_hex(16)
+    if semilla_fijada is not None:
+        if settings.PRODUCTION:
+            raise CoactivaError(
+                "En producción la semilla del sorteo la genera el sistema; no se puede fijar."
+            )
+        if not semilla_fijada.strip():
+            raise CoactivaError("La semilla fijada no puede estar vacía.")
+        semilla = semilla_fijada.strip()
+        origen = SorteoRegistro.SemillaOrigen.PERSONA
+    else:
+        semilla = secrets.token_hex(16)
+        origen = SorteoRegistro.SemillaOrigen.SISTEMA
     with transaction.atomic():
         # One sorteo of a unit at a time: the unit's row is the lock. A second one waits
         # here and then reads the inbox and the loads as the first left them (locking
@@ -319,6 +337,7 @@ def sorteo_realizar(
             realizado_por=_usuario(por),
             metodo=sorteo_mod.METODO,
             semilla=semilla,
+            semilla_origen=origen,
             entradas=sorteo_mod.entradas_serializar(grupos, cargas),
             resultado=sorteo_mod.resultado_serializar(asignaciones),
         )
@@ -337,7 +356,11 @@ def sorteo_realizar(
             actor=por,
             accion="coactiva.sorteo",
             obj=registro,
-            detalle={"titulos": len(filas), "procesos": len(asignaciones)},
+            detalle={
+                "titulos": len(filas),
+                "procesos": len(asignaciones),
+                "semilla_origen": origen,
+            },
         )
     return registro
 
