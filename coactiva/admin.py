@@ -268,6 +268,7 @@ class JuicioCoactivoAdmin(PermisosCoactivaMixin, SoloLecturaMixin, admin.ModelAd
                     ("unidad", "secretario"),
                     "empleador",
                     ("etapa", "etapa_desde", "vence_en"),
+                    "etapa_antes_convenio",
                     ("abierto_en", "cerrado_en"),
                     ("monto_inicial", "sorteo"),
                     "expediente",

@@ -114,12 +114,16 @@ class JuicioCoactivo(models.Model):
         CONVENIO = "convenio", _("Convenio de pago")
         ARCHIVADO = "archivado", _("Archivado")
 
+    # The process ended: paid, annulled or archived.
     TERMINALES: ClassVar[tuple[str, ...]] = (
         Etapa.CANCELADO,
         Etapa.ANULADO,
-        Etapa.CONVENIO,
         Etapa.ARCHIVADO,
     )
+    # Suspended, not ended: an approved payment agreement covers every título still
+    # owed. The process waits (measures in force, no término running) and resumes where
+    # it was if the agreement breaks (coactiva.services.titulo_convenio_incumplido).
+    SUSPENDIDAS: ClassVar[tuple[str, ...]] = (Etapa.CONVENIO,)
 
     unidad = models.ForeignKey(Unidad, on_delete=models.PROTECT, related_name="juicios")
     anio = models.PositiveSmallIntegerField(_("año"))
@@ -149,6 +153,16 @@ class JuicioCoactivo(models.Model):
         blank=True,
         help_text=_("Último día del término de la etapa actual, si la etapa tiene término."),
     )
+    etapa_antes_convenio = models.CharField(
+        _("se reanuda en la etapa"),
+        max_length=16,
+        choices=Etapa.choices,
+        blank=True,
+        help_text=_(
+            "Etapa en que estaba el proceso cuando un convenio de pago cubrió sus títulos; "
+            "si el convenio se incumple, el proceso se reanuda en ella."
+        ),
+    )
     abierto_en = models.DateTimeField(_("abierto en"), default=timezone.now)
     cerrado_en = models.DateTimeField(_("cerrado en"), null=True, blank=True)
     monto_inicial = models.DecimalField(
@@ -170,7 +184,7 @@ class JuicioCoactivo(models.Model):
                 fields=["unidad", "anio", "secuencial"], name="juicio_numero_unico"
             ),
             models.CheckConstraint(
-                condition=Q(etapa__in=["cancelado", "anulado", "convenio", "archivado"])
+                condition=Q(etapa__in=["cancelado", "anulado", "archivado"])
                 | Q(cerrado_en__isnull=True),
                 name="juicio_abierto_sin_cierre",
             ),
@@ -192,7 +206,13 @@ class JuicioCoactivo(models.Model):
 
     @property
     def abierto(self) -> bool:
+        """Not ended (a process in convenio is still open: it may resume)."""
         return self.etapa not in self.TERMINALES
+
+    @property
+    def en_curso(self) -> bool:
+        """Open and being pursued: not ended and not suspended by a convenio."""
+        return self.abierto and self.etapa not in self.SUSPENDIDAS
 
 
 class JuicioTitulo(models.Model):

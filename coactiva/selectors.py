@@ -224,7 +224,9 @@ def juicios_visibles(
 
 
 def etapas_abiertas() -> list[str]:
-    return [e for e in JuicioCoactivo.Etapa.values if e not in JuicioCoactivo.TERMINALES]
+    """The stages in which a process is being pursued (not ended, not suspended)."""
+    fuera = (*JuicioCoactivo.TERMINALES, *JuicioCoactivo.SUSPENDIDAS)
+    return [e for e in JuicioCoactivo.Etapa.values if e not in fuera]
 
 
 def vencimientos(user: Any, *, hoy: dt.date | None = None) -> dict[str, int]:

@@ -70,20 +70,32 @@ class TransicionInvalida(CoactivaError):
 
 # --- State machines ---------------------------------------------------------------------
 
-_CIERRES = frozenset({Etapa.CANCELADO, Etapa.ANULADO, Etapa.CONVENIO, Etapa.ARCHIVADO})
+_CIERRES = frozenset({Etapa.CANCELADO, Etapa.ANULADO, Etapa.ARCHIVADO})
+_EN_CURSO = (
+    Etapa.ORDEN_COBRO,
+    Etapa.REQUERIMIENTO,
+    Etapa.CITACION,
+    Etapa.MEDIDAS,
+    Etapa.EMBARGO,
+    Etapa.AVALUO,
+    Etapa.REMATE,
+)
 
-# COA procedure (DOMAIN.md §4): each stage leads to the next, and any open stage can end
-# the process (paid, annulled, agreement, archived). A broken agreement resumes it at
-# the measures stage.
+# COA procedure (DOMAIN.md §4): each stage leads to the next, and any stage can end the
+# process (paid, annulled, archived) or be suspended by a convenio de pago that covers
+# every título still owed (DOMAIN.md §3: the agreement puts the debtor "en trámite de
+# pago"). From CONVENIO the process ends (its títulos paid or annulled) or, when the
+# agreement breaks and its títulos go back to coactiva, resumes in the stage it was in
+# (recorded in etapa_antes_convenio; juicio_transicion refuses any other).
 JUICIO_TRANSICIONES: dict[str, frozenset[str]] = {
-    Etapa.ORDEN_COBRO: frozenset({Etapa.REQUERIMIENTO, *_CIERRES}),
-    Etapa.REQUERIMIENTO: frozenset({Etapa.CITACION, *_CIERRES}),
-    Etapa.CITACION: frozenset({Etapa.MEDIDAS, *_CIERRES}),
-    Etapa.MEDIDAS: frozenset({Etapa.EMBARGO, *_CIERRES}),
-    Etapa.EMBARGO: frozenset({Etapa.AVALUO, *_CIERRES}),
-    Etapa.AVALUO: frozenset({Etapa.REMATE, *_CIERRES}),
-    Etapa.REMATE: frozenset(_CIERRES),
-    Etapa.CONVENIO: frozenset({Etapa.MEDIDAS, Etapa.CANCELADO, Etapa.ANULADO}),
+    Etapa.ORDEN_COBRO: frozenset({Etapa.REQUERIMIENTO, Etapa.CONVENIO, *_CIERRES}),
+    Etapa.REQUERIMIENTO: frozenset({Etapa.CITACION, Etapa.CONVENIO, *_CIERRES}),
+    Etapa.CITACION: frozenset({Etapa.MEDIDAS, Etapa.CONVENIO, *_CIERRES}),
+    Etapa.MEDIDAS: frozenset({Etapa.EMBARGO, Etapa.CONVENIO, *_CIERRES}),
+    Etapa.EMBARGO: frozenset({Etapa.AVALUO, Etapa.CONVENIO, *_CIERRES}),
+    Etapa.AVALUO: frozenset({Etapa.REMATE, Etapa.CONVENIO, *_CIERRES}),
+    Etapa.REMATE: frozenset({Etapa.CONVENIO, *_CIERRES}),
+    Etapa.CONVENIO: frozenset({*_EN_CURSO, Etapa.CANCELADO, Etapa.ANULADO}),
 }
 
 # The término each stage gives the debtor, as a parameter key (DOMAIN.md §4, §7).
@@ -136,7 +148,13 @@ def juicio_transicion(
 ) -> JuicioCoactivo:
     """The only way a process changes stage: locks it, checks JUICIO_TRANSICIONES,
     records the stage's término and appends the actuación. Entering the requerimiento
-    starts the coercive process for its títulos (cartera: EN_COACTIVA)."""
+    starts the coercive process for its títulos (cartera: EN_COACTIVA).
+
+    CONVENIO: entered only while an approved agreement covers every título still owed
+    (cartera: EN_CONVENIO), remembering the stage to resume; left for that stage only,
+    once a título is back in coactiva. The resumed stage's término runs again from the
+    day the process resumes (COA art. 158: términos run from the notification of the
+    act, here the providencia that resumes the process)."""
     momento = _ahora(at)
     with transaction.atomic():
         fila = (
@@ -149,18 +167,51 @@ def juicio_transicion(
                 f"El {fila} está en la etapa «{Etapa(fila.etapa).label}» y no puede pasar a "
                 f"«{Etapa(a).label}»."
             )
-        if a in (Etapa.CANCELADO, Etapa.ANULADO) and _pendientes(fila):
+        pendientes = _pendientes(fila)
+        if a in (Etapa.CANCELADO, Etapa.ANULADO) and pendientes:
             raise TransicionInvalida(
                 f"El {fila} tiene títulos de crédito pendientes; se cierra como "
                 f"«{Etapa(a).label}» solo cuando todos están cancelados o anulados."
             )
+        en_convenio = [t for t in pendientes if t.estado == TituloCredito.Estado.EN_CONVENIO]
+        if a == Etapa.CONVENIO and (not pendientes or len(en_convenio) < len(pendientes)):
+            fuera = "; ".join(
+                f"el título N.º {t.numero} está «{t.get_estado_display()}»"
+                for t in pendientes
+                if t not in en_convenio
+            )
+            raise TransicionInvalida(
+                f"El {fila} pasa a «{Etapa.CONVENIO.label}» solo cuando un convenio de pago "
+                f"aprobado cubre todos sus títulos pendientes{': ' + fuera if fuera else ''}."
+            )
+        reanuda = fila.etapa_antes_convenio or Etapa.MEDIDAS
+        if fila.etapa == Etapa.CONVENIO and a in _EN_CURSO:
+            if a != reanuda:
+                raise TransicionInvalida(
+                    f"El {fila} se reanuda en la etapa en que estaba al celebrarse el "
+                    f"convenio, «{Etapa(reanuda).label}», no en «{Etapa(a).label}»."
+                )
+            if len(en_convenio) == len(pendientes):
+                raise TransicionInvalida(
+                    f"El convenio de pago del {fila} sigue vigente: el proceso se reanuda "
+                    "cuando sus títulos vuelven a coactiva."
+                )
         de = fila.etapa
         hoy = timezone.localdate(momento)
         fila.etapa = a
         fila.etapa_desde = hoy
         fila.vence_en = termino_etapa(juicio=fila, etapa=a, desde=hoy)
         fila.cerrado_en = momento if a in _CIERRES else None
-        fila.save(update_fields=["etapa", "etapa_desde", "vence_en", "cerrado_en"])
+        fila.etapa_antes_convenio = de if a == Etapa.CONVENIO else ""
+        fila.save(
+            update_fields=[
+                "etapa",
+                "etapa_desde",
+                "vence_en",
+                "cerrado_en",
+                "etapa_antes_convenio",
+            ]
+        )
         texto = f"{Etapa(de).label} → {Etapa(a).label}."
         if fila.vence_en:
             texto += f" Término hasta el {fila.vence_en:%d/%m/%Y}."
@@ -464,7 +515,7 @@ def medida_ordenar(
     momento = _ahora(at)
     with transaction.atomic():
         fila = JuicioCoactivo.objects.select_for_update(of=("self",)).get(pk=juicio.pk)
-        if not fila.abierto:
+        if not fila.en_curso:
             raise CoactivaError(
                 f"El {fila} está «{fila.get_etapa_display()}»: no se pueden ordenar medidas."
             )
@@ -808,6 +859,78 @@ def titulo_extinguido(*, titulo: TituloCredito, at: dt.datetime, por: Any = None
             },
             evento="coactiva.levantamiento",
             obj=juicio,
+        )
+
+
+def _juicio_de_titulo(titulo: TituloCredito) -> JuicioCoactivo | None:
+    linea = JuicioTitulo.objects.filter(titulo=titulo).first()
+    if linea is None:
+        return None
+    return (
+        JuicioCoactivo.objects.select_for_update(of=("self",))
+        .select_related("empleador", "unidad")
+        .get(pk=linea.juicio_id)
+    )
+
+
+def titulo_en_convenio(
+    *, titulo: TituloCredito, at: dt.datetime, por: Any = None, motivo: str = ""
+) -> None:
+    """Called by cartera, inside its transaction, after a título of a process went EN
+    CONVENIO (an approved convenio de purga de mora covers it, DOMAIN.md §3). Records
+    it in the process; when every título still owed is covered, the process is
+    suspended in CONVENIO. Its measures stay in force: the agreement does not lift
+    them (only art. 176's full payment or annulment does), and they keep securing the
+    debt if the agreement breaks."""
+    juicio = _juicio_de_titulo(titulo)
+    if juicio is None:
+        return
+    actuacion_registrar(
+        juicio=juicio,
+        tipo=Actuacion.Tipo.TITULO,
+        descripcion=f"El {titulo} queda en convenio de pago. {motivo}".strip(),
+        por=por,
+        at=at,
+    )
+    pendientes = _pendientes(juicio)
+    if juicio.en_curso and all(t.estado == TituloCredito.Estado.EN_CONVENIO for t in pendientes):
+        juicio_transicion(
+            juicio=juicio,
+            a=Etapa.CONVENIO,
+            por=por,
+            at=at,
+            motivo=(
+                "Un convenio de pago aprobado cubre todos los títulos pendientes; el proceso "
+                "se suspende mientras se cumpla y las medidas cautelares se mantienen."
+            ),
+        )
+
+
+def titulo_convenio_incumplido(
+    *, titulo: TituloCredito, at: dt.datetime, por: Any = None, motivo: str = ""
+) -> None:
+    """Called by cartera, inside its transaction, after a título left its convenio
+    back to coactiva (the agreement broke: DOMAIN.md §3, two unpaid installments of a
+    purga de mora). A process suspended in CONVENIO resumes in the stage it was in:
+    what was done before the agreement (requerimiento, citación, measures) stands, so
+    the process neither starts over nor skips a step the debtor is owed."""
+    juicio = _juicio_de_titulo(titulo)
+    if juicio is None:
+        return
+    actuacion_registrar(
+        juicio=juicio,
+        tipo=Actuacion.Tipo.TITULO,
+        descripcion=f"El {titulo} vuelve a coactiva. {motivo}".strip(),
+        por=por,
+        at=at,
+    )
+    if juicio.etapa == Etapa.CONVENIO:
+        juicio_transicion(
+            juicio=juicio,
+            a=juicio.etapa_antes_convenio or Etapa.MEDIDAS,
+            por=por,
+            at=at,
+            motivo="Convenio de pago incumplido: se reanuda el proceso en la etapa en que estaba.",
         )
 
 
