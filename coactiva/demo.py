@@ -5,7 +5,10 @@ in every stage (some términos due today or overdue), measures, and two stories:
 * Comercial Andina (the demo employer login): a process with three títulos, two paid,
   one still owed, and three measures in force: the levantamiento journey starts here.
 * Exportadora del Guayas (the other employer login): a process paid in full, its
-  measures lifted, its oficios issued and verifiable at /verificar/<código>/.
+  oficios signed by Guayas' Director Provincial (director.09), its measures lifted,
+  verifiable at /verificar/<código>/.
+* A Pichincha process paid in full five days ago: its oficio waits in the queue of
+  Pichincha's Director (director.17, *Oficios por firmar*), late.
 
 Every change goes through coactiva.services, as in production."""
 
@@ -18,7 +21,7 @@ from django.utils import timezone
 
 from cartera import interes
 from cartera import services as cartera_services
-from cartera.models import Pago, TituloCredito
+from cartera.models import Glosa, Pago, TituloCredito
 from cartera.selectors import linea_deuda
 from coactiva import services
 from coactiva.models import JuicioCoactivo, Levantamiento, SecretarioAbogado
@@ -199,13 +202,73 @@ def seed(ctx: DemoContext) -> None:
             _medidas(juicio, MEDIDAS_EXPORTADORA, abogado)
             for titulo in juicio.titulos.all():
                 _pagar(titulo, hoy, tasas)
-            # The task would render them after commit; the demo shows them at once.
+            # The task would render them after commit; the demo shows them at once, and
+            # Guayas' Director signs them.
             for levantamiento in juicio.levantamientos.all():
                 services.levantamiento_oficio_generar(levantamiento_id=levantamiento.pk)
+            director = staff.get("director.09")
+            if director is not None:
+                services.oficios_firmar(
+                    levantamientos=juicio.levantamientos.filter(
+                        estado=Levantamiento.Estado.POR_FIRMAR
+                    ),
+                    por=director,
+                )
+    _por_firmar(staff=staff, excluir=cuentas, tasas=tasas)
     ctx.stdout.write(
         f"  {JuicioCoactivo.objects.count()} juicios coactivos, "
         f"{Levantamiento.objects.count()} levantamientos."
     )
+
+
+def _por_firmar(*, staff: dict[str, Any], excluir: list[Any], tasas: interes.TablaTasas) -> None:
+    """A Pichincha debtor's título (from one of its vencida glosas) drawn two months
+    ago, with a measure in force, paid in full five days ago: its oficio waits in the
+    Director's queue longer than the reminder allows."""
+    glosa = (
+        Glosa.objects.filter(provincia_id="17", estado=Glosa.Estado.VENCIDA)
+        .exclude(empleador__in=excluir)
+        .order_by("id")
+        .first()
+    )
+    unidad = Unidad.objects.filter(codigo="17-coactiva").first()
+    if glosa is None or unidad is None:
+        return  # a demo too small for this story
+    titulo = cartera_services.titulo_emitir(glosas=[glosa], at=_hace(60))
+    registro = services.sorteo_realizar(
+        unidad=unidad,
+        por=staff.get("jefe.coactiva.17"),
+        titulos=[titulo.pk],
+        semilla_fijada="demo-firma",
+        at=_hace(55),
+    )
+    juicio = JuicioCoactivo.objects.get(sorteo=registro)
+    abogado = juicio.secretario.usuario
+    juicio = _llevar(juicio, Etapa.MEDIDAS, dias_atras=20, por=abogado)
+    _medidas(
+        juicio,
+        [
+            {
+                "tipo": "retencion_fondos",
+                "entidad_tipo": "institucion_financiera",
+                "entidad_nombre": "Banco del Pacífico S.A.",
+                "cuenta": f"70{juicio.pk:08d}",
+            }
+        ],
+        abogado,
+    )
+    pagado_el = _hace(5)
+    titulo.refresh_from_db()
+    deuda = linea_deuda("titulo", titulo, "", timezone.localdate(pagado_el), tasas)
+    cartera_services.pago_registrar(
+        obligacion=titulo,
+        monto=deuda.total,
+        fecha=timezone.localdate(pagado_el),
+        canal=Pago.Canal.COACTIVA,
+        at=pagado_el,
+    )
+    for levantamiento in juicio.levantamientos.filter(estado=Levantamiento.Estado.PENDIENTE):
+        services.levantamiento_oficio_generar(levantamiento_id=levantamiento.pk)
 
 
 def _etapas(juicios: list[JuicioCoactivo], *, por: Any, hoy: dt.date) -> None:

@@ -24,11 +24,12 @@ from cartera.selectors import linea_deuda
 from coactiva import sorteo as sorteo_mod
 from coactiva.models import (
     JuicioCoactivo,
+    Levantamiento,
     MedidaCautelar,
     MedidaHistorial,
     SorteoRegistro,
 )
-from core import roles
+from core import calendar, roles
 from core.models import Unidad
 from core.selectors import Nivel, alcance_de, has_role
 from core.templatetags.portal import dolares
@@ -240,6 +241,38 @@ def vencimientos(user: Any, *, hoy: dt.date | None = None) -> dict[str, int]:
             hoy=Count("pk", filter=Q(vence_en=hoy)),
             vencidos=Count("pk", filter=Q(vence_en__lt=hoy)),
         )
+    )
+
+
+# --- The signer's queue ---------------------------------------------------------------------
+
+
+def oficios_por_firmar(user: Any, qs: QuerySet[Levantamiento] | None = None) -> QuerySet[Any]:
+    """Oficios de levantamiento waiting for the signature, of the processes the staff
+    member may open (the Director: their province), oldest first: the one waiting
+    longest is the one to sign first."""
+    qs = Levantamiento.objects.all() if qs is None else qs
+    return (
+        qs.filter(
+            estado=Levantamiento.Estado.POR_FIRMAR,
+            juicio__in=juicios_visibles(user),
+        )
+        .select_related("juicio__unidad", "juicio__empleador", "oficio")
+        .annotate(n_medidas=Count("medidas"))
+        .order_by("abierto_en", "id")
+    )
+
+
+def espera_habil(levantamiento: Levantamiento, *, hoy: dt.date | None = None) -> int:
+    """Business days a levantamiento has waited since it was ordered (the day after it
+    counts first, COA art. 158), with the holidays of the unit's and the debtor's
+    cantons. Needs juicio__unidad and juicio__empleador loaded."""
+    juicio = levantamiento.juicio
+    cantones = [c for c in (juicio.unidad.canton_id, juicio.empleador.canton_id) if c]
+    return calendar.business_days_between(
+        timezone.localdate(levantamiento.abierto_en),
+        hoy or timezone.localdate(),
+        cantones=cantones,
     )
 
 

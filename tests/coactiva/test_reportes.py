@@ -15,7 +15,7 @@ from coactiva import selectors
 from coactiva.forms import bimestre_actual
 from coactiva.models import JuicioCoactivo
 from core import roles
-from tests.coactiva.test_levantamiento import pagar_todo
+from tests.coactiva.test_levantamiento import firmar_todo, pagar_todo
 from tests.factories import JuicioCoactivoFactory, staff
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +28,7 @@ def test_report_counts_processes_money_and_measures_of_the_period(
     JuicioCoactivoFactory(con_medidas=True, n_titulos=2)
     with django_capture_on_commit_callbacks(execute=True):
         pago = pagar_todo(pagado.titulos.get())
+    firmar_todo(pagado)  # the measures are lifted when the Director signs the oficios
     anio, bimestre = bimestre_actual()
     client.force_login(staff(roles.JEFE_UNIDAD, "17-coactiva"))
     respuesta = client.get(f"/coactiva/reportes/?anio={anio}&bimestre={bimestre}&formato=csv")
