@@ -7,8 +7,8 @@ in every stage (some términos due today or overdue), measures, and two stories:
 * Exportadora del Guayas (the other employer login): a process paid in full, its
   oficios signed by Guayas' Director Provincial (director.09), its measures lifted,
   verifiable at /verificar/<código>/.
-* A Pichincha process paid in full five days ago: its oficio waits in the queue of
-  Pichincha's Director (director.17, *Oficios por firmar*), late.
+* A Pichincha process paid in full four business days ago: its oficio waits in the
+  queue of Pichincha's Director (director.17, *Oficios por firmar*), late.
 
 Every change goes through coactiva.services, as in production."""
 
@@ -25,6 +25,7 @@ from cartera.models import Glosa, Pago, TituloCredito
 from cartera.selectors import linea_deuda
 from coactiva import services
 from coactiva.models import JuicioCoactivo, Levantamiento, SecretarioAbogado
+from core import calendar
 from core.demo import DemoContext
 from core.models import Canton, Unidad
 
@@ -223,8 +224,8 @@ def seed(ctx: DemoContext) -> None:
 
 def _por_firmar(*, staff: dict[str, Any], excluir: list[Any], tasas: interes.TablaTasas) -> None:
     """A Pichincha debtor's título (from one of its vencida glosas) drawn two months
-    ago, with a measure in force, paid in full five days ago: its oficio waits in the
-    Director's queue longer than the reminder allows."""
+    ago, with a measure in force, paid in full four business days ago: its oficio
+    waits in the Director's queue longer than the reminder allows."""
     glosa = (
         Glosa.objects.filter(provincia_id="17", estado=Glosa.Estado.VENCIDA)
         .exclude(empleador__in=excluir)
@@ -257,7 +258,12 @@ def _por_firmar(*, staff: dict[str, Any], excluir: list[Any], tasas: interes.Tab
         ],
         abogado,
     )
-    pagado_el = _hace(5)
+    # Four business days ago in Quito (past the two the reminder allows, whatever the
+    # weekends and holidays in between).
+    dia = timezone.localdate()
+    while calendar.business_days_between(dia, timezone.localdate(), cantones=["1701"]) < 4:
+        dia -= dt.timedelta(days=1)
+    pagado_el = timezone.make_aware(dt.datetime.combine(dia, dt.time(10)))
     titulo.refresh_from_db()
     deuda = linea_deuda("titulo", titulo, "", timezone.localdate(pagado_el), tasas)
     cartera_services.pago_registrar(

@@ -22,6 +22,7 @@ from core.parametros import DEFINICIONES, serializar
 from core.roles import sync_role_permissions
 
 CARGO = "Director(a) Provincial"
+JUEZ = "Juez(a) de Coactiva"
 
 
 def _firmante(impreso):
@@ -31,7 +32,13 @@ def _firmante(impreso):
     if CARGO not in impreso:
         return "", impreso or "Autoridad que suscribe el oficio"
     inicio = impreso.index(CARGO)
-    return impreso[:inicio].rstrip(", "), impreso[inicio:]
+    nombre = impreso[:inicio].rstrip(", ")
+    if nombre.lower().startswith("pendiente"):
+        nombre = ""
+    cargo = impreso[inicio:]
+    if JUEZ in cargo:
+        cargo = cargo[: cargo.index(JUEZ) + len(JUEZ)]
+    return nombre, cargo
 
 
 def datos(apps, schema_editor):
