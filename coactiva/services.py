@@ -706,6 +706,12 @@ def levantamiento_abrir(
                     at=momento,
                 )
                 enqueue_on_commit(oficio_generar, levantamiento.pk)
+        if getattr(solicitud, "pk", None):
+            # Opened before the debtor asked (automatic): the request is linked, so its
+            # filer also gets the oficios' links when they are signed.
+            Levantamiento.objects.filter(juicio=fila, solicitud__isnull=True).exclude(
+                estado=EstadoLevantamiento.ANULADO
+            ).update(solicitud=solicitud)
         vivos = list(
             Levantamiento.objects.filter(juicio=fila)
             .exclude(estado=EstadoLevantamiento.ANULADO)

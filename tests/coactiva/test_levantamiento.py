@@ -274,9 +274,14 @@ def test_a_ventanilla_request_approved_through_the_registered_resolutor(
         )
     (constancia,) = resolutor(solicitud=solicitud, aprobada=True, motivo="", por=None)
     assert constancia.tipo == DocumentoVerificable.Tipo.RESOLUCION and constancia.archivo
-    firmar_todo(juicio)
+    assert set(juicio.levantamientos.values_list("solicitud", flat=True)) == {solicitud.pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        firmar_todo(juicio)
     oficios = resolutor(solicitud=solicitud, aprobada=True, motivo="", por=None)
     assert len(oficios) == 3 and all(o.archivo and not o.pendiente_firma for o in oficios)
+    # The filer, who was promised the links, gets them with the employer.
+    correo = Correo.objects.get(evento="coactiva.oficios_firmados")
+    assert correo.para == [empleador.email, solicitud.email]
 
 
 def test_each_oficio_states_what_the_issue_asks_and_its_qr_encodes_the_verification_url(
