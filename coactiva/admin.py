@@ -404,7 +404,8 @@ class JuicioCoactivoAdmin(PermisosCoactivaMixin, SoloLecturaMixin, admin.ModelAd
                 continue
             self.message_user(
                 request,
-                f"{juicio}: {len(levantamientos)} oficio(s) de levantamiento.",
+                f"{juicio}: {len(levantamientos)} oficio(s) de levantamiento; pasan a la firma "
+                f"del/de la {services.cargo_firmante(juicio)}.",
                 messages.SUCCESS,
             )
 
