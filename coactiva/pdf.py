@@ -351,13 +351,21 @@ def constancia_por_firmar(
             "de verificación; mientras tanto, la página de verificación de cada código dirá "
             "«pendiente de firma»."
         ),
-        Spacer(1, 2 * mm),
-        data_table(
-            ["Juicio coactivo", "Dirigido a", "Oficio N.º", "Código de verificación"],
-            [[escape(c) for c in fila] for fila in filas],
-            widths=[28, 46, 48, 48],
-        ),
     ]
+    # One block per oficio: a verification code is too wide for a table column and
+    # must stay on one line to be typed.
+    for juicio, entidad, numero, codigo in filas:
+        story += [
+            Spacer(1, 3 * mm),
+            key_value_table(
+                [
+                    ("Oficio N.º", escape(numero)),
+                    ("Juicio coactivo N.º", escape(juicio)),
+                    ("Dirigido a", escape(entidad)),
+                    ("Código de verificación", f"<b>{escape(codigo)}</b>"),
+                ]
+            ),
+        ]
     return render(
         titulo=documento.titulo,
         story=story,
