@@ -174,7 +174,11 @@ def _cargar(n: int, *, desde: int) -> None:
                         secretario=abogados[codigo][i % 8],
                         etapa=etapa,
                         etapa_desde=abierto.date(),
-                        vence_en=None if terminal else hoy + dt.timedelta(days=(i % 30) - 15),
+                        vence_en=(
+                            None
+                            if terminal or etapa in JuicioCoactivo.SUSPENDIDAS
+                            else hoy + dt.timedelta(days=(i % 30) - 15)
+                        ),
                         abierto_en=abierto,
                         cerrado_en=ahora if terminal else None,
                         monto_inicial=1000 + i % 5000,

@@ -269,9 +269,21 @@ def logins(ctx: DemoContext) -> None:
 # anuladas, pagadas, en acuerdo, títulos sorteados, en coactiva, cancelados, anulados,
 # en convenio). The two employers with accounts get a story of their own.
 
-PARTE_CON_OBLIGACIONES = 3  # employers whose id % 10 is below this: 30 %
-PARTE_PAGADA = 6  # planillas whose id % 10 is below this are paid on time: 60 %
-PARTE_TARDIA = 3  # id % 10 == this: planillas registered late, in mora without glosa
+PARTE_CON_OBLIGACIONES = 3  # employers whose number % 10 is below this: 30 %
+PARTE_PAGADA = 6  # planillas whose number % 10 is below this are paid on time: 60 %
+PARTE_TARDIA = 3  # number % 10 == this: planillas registered late, in mora without glosa
+
+
+def _bases() -> tuple[int, int]:
+    """The first employer and sucursal ids of the data set: rows are picked by their
+    number counted from these, not by their raw id, so the same demo comes out whatever
+    ids the database hands out (a test database's sequences keep counting)."""
+    from django.db.models import Min
+
+    return (
+        Empleador.objects.aggregate(m=Min("id"))["m"] or 0,
+        Sucursal.objects.aggregate(m=Min("id"))["m"] or 0,
+    )
 
 
 def _t(modelo: Any) -> str:
@@ -288,11 +300,14 @@ def _sql(sql: str, params: list[Any]) -> int:
         return max(cursor.rowcount, 0)
 
 
-def _planillas_masivas(*, periodo: dt.date, condicion: str, excluir: list[int]) -> int:
+def _planillas_masivas(
+    *, periodo: dt.date, condicion: str, condicion_params: list[Any], excluir: list[int]
+) -> int:
     """Planillas of `periodo` for the sucursales of the employers matching `condicion`
     (SQL on e), with payrolls derived from the ids: 1-12 workers of USD 460-2 410."""
     vence = services.fecha_vencimiento(periodo)
-    masa = "((460 + ((s.id * 37) %% 40) * 50) * (1 + e.id %% 12))"
+    base_empleador, base_sucursal = _bases()
+    masa = "((460 + (((s.id - %s) * 37) %% 40) * 50) * (1 + (e.id - %s) %% 12))"
     sin_demo = f" AND e.id NOT IN ({', '.join(['%s'] * len(excluir))})" if excluir else ""
     a = connection.ops.adapt_datefield_value
     return _sql(
@@ -313,6 +328,8 @@ def _planillas_masivas(*, periodo: dt.date, condicion: str, excluir: list[int]) 
             a(vence),
             Planilla.Estado.PENDIENTE,
             connection.ops.adapt_datetimefield_value(_momento(periodo + dt.timedelta(days=35))),
+            *[base_sucursal, base_empleador] * 3,
+            *condicion_params,
             *excluir,
         ],
     )
@@ -326,11 +343,19 @@ def _pagar_a_tiempo(*, periodo: dt.date, hoy: dt.date, excluir: list[int]) -> in
     a = connection.ops.adapt_datefield_value
     momento = connection.ops.adapt_datetimefield_value(_momento(fecha, 10))
     sin_demo = f" AND p.empleador_id NOT IN ({', '.join(['%s'] * len(excluir))})" if excluir else ""
+    # Which sucursales pay on time changes from month to month (3 more each month).
+    _, base_sucursal = _bases()
     donde = (
         f"FROM {_t(Planilla)} p WHERE p.periodo = %s AND p.estado = %s "
-        f"AND (p.id %% 10) < {PARTE_PAGADA}{sin_demo}"
+        f"AND ((p.sucursal_id - %s + %s) %% 10) < {PARTE_PAGADA}{sin_demo}"
     )
-    base = [a(periodo), Planilla.Estado.PENDIENTE, *excluir]
+    base = [
+        a(periodo),
+        Planilla.Estado.PENDIENTE,
+        base_sucursal,
+        3 * (periodo.year * 12 + periodo.month),
+        *excluir,
+    ]
     _sql(
         f"INSERT INTO {_t(Pago)} (empleador_id, fecha, monto, canal, referencia, planilla_id, "
         "glosa_id, titulo_id, intereses_liquidados, aplicado_capital, aplicado_intereses, "
@@ -367,11 +392,15 @@ def obligaciones(ctx: DemoContext) -> None:
 
     _historias_demo(demo, periodos, hoy)
 
-    con_obligaciones = f"(e.id %% 10) < {PARTE_CON_OBLIGACIONES}"
+    base_empleador, _ = _bases()
+    con_obligaciones = f"((e.id - %s) %% 10) < {PARTE_CON_OBLIGACIONES}"
     planillas = 0
     for k in sorted(periodos, reverse=True):
         planillas += _planillas_masivas(
-            periodo=periodos[k], condicion=con_obligaciones, excluir=excluir
+            periodo=periodos[k],
+            condicion=con_obligaciones,
+            condicion_params=[base_empleador],
+            excluir=excluir,
         )
         if vence[k] < hoy:
             _pagar_a_tiempo(periodo=periodos[k], hoy=hoy, excluir=excluir)
@@ -390,9 +419,14 @@ def obligaciones(ctx: DemoContext) -> None:
     batch.glosas_notificar(at=_momento(hoy - dt.timedelta(days=2), 6), avisar=False)
 
     # Planillas registered late (already due, no glosa yet: in mora as planillas).
-    tardias = f"(e.id %% 10) = {PARTE_TARDIA}"
+    tardias = f"((e.id - %s) %% 10) = {PARTE_TARDIA}"
     for k in (3, 2):
-        planillas += _planillas_masivas(periodo=periodos[k], condicion=tardias, excluir=excluir)
+        planillas += _planillas_masivas(
+            periodo=periodos[k],
+            condicion=tardias,
+            condicion_params=[base_empleador],
+            excluir=excluir,
+        )
 
     _historias_demo_estados(ctx, demo, hoy)
     n = max(3, min(40, Glosa.objects.count() // 50))

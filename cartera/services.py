@@ -253,7 +253,9 @@ def titulo_transicion(
     """The only way a título de crédito changes state (DOMAIN.md §3), like
     glosa_transicion. When the título is extinguished (CANCELADO or ANULADO) its glosa
     lines stop being open and coactiva is told inside the same transaction
-    (coactiva.services.titulo_extinguido: automatic levantamiento, Reglamento art. 176)."""
+    (coactiva.services.titulo_extinguido: automatic levantamiento, Reglamento art. 176);
+    so it is when a convenio covers it or breaks (titulo_en_convenio,
+    titulo_convenio_incumplido: the process is suspended or resumes)."""
     momento = _ahora(at)
     with transaction.atomic():
         fila = TituloCredito.objects.select_for_update().get(pk=titulo.pk)
@@ -269,6 +271,14 @@ def titulo_transicion(
         if a in TITULO_EXTINGUIDO:
             TituloGlosa.objects.filter(titulo=fila, vigente=True).update(vigente=False)
             coactiva_services.titulo_extinguido(titulo=fila, at=momento, por=_usuario(por))
+        elif a == TituloCredito.Estado.EN_CONVENIO:
+            coactiva_services.titulo_en_convenio(
+                titulo=fila, at=momento, por=_usuario(por), motivo=motivo
+            )
+        elif de == TituloCredito.Estado.EN_CONVENIO:
+            coactiva_services.titulo_convenio_incumplido(
+                titulo=fila, at=momento, por=_usuario(por), motivo=motivo
+            )
     return fila
 
 

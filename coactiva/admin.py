@@ -16,7 +16,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -26,15 +27,19 @@ from coactiva import selectors, services
 from coactiva.models import (
     Actuacion,
     Entidad,
+    FirmaOficio,
     JuicioCoactivo,
     JuicioTitulo,
     Levantamiento,
+    LevantamientoHistorial,
     MedidaCautelar,
     MedidaHistorial,
+    OficioPorFirmar,
     SecretarioAbogado,
     SorteoRegistro,
     TituloRecibido,
 )
+from core import parametros
 from core.admin import ReadOnlyAdminMixin, ScopedAdminMixin
 from core.models import Canton, Unidad
 from core.selectors import alcance_de
@@ -54,6 +59,9 @@ class PermisosCoactivaMixin:
 
     def has_anular_oficio_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("coactiva.anular_oficio")
+
+    def has_firmar_oficio_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("coactiva.firmar_oficio")
 
 
 class SoloLecturaMixin(ReadOnlyAdminMixin):
@@ -185,6 +193,7 @@ class MedidasInline(_InlineLectura):
 class LevantamientosInline(_InlineLectura):
     model = Levantamiento
     fields = ["entidad_nombre", "origen", "estado", "oficio", "abierto_en", "emitido_en"]
+    verbose_name_plural = "levantamientos (oficios)"
     readonly_fields = tuple(fields)  # type: ignore[arg-type]
     show_change_link = True
 
@@ -268,6 +277,7 @@ class JuicioCoactivoAdmin(PermisosCoactivaMixin, SoloLecturaMixin, admin.ModelAd
                     ("unidad", "secretario"),
                     "empleador",
                     ("etapa", "etapa_desde", "vence_en"),
+                    "etapa_antes_convenio",
                     ("abierto_en", "cerrado_en"),
                     ("monto_inicial", "sorteo"),
                     "expediente",
@@ -394,7 +404,8 @@ class JuicioCoactivoAdmin(PermisosCoactivaMixin, SoloLecturaMixin, admin.ModelAd
                 continue
             self.message_user(
                 request,
-                f"{juicio}: {len(levantamientos)} oficio(s) de levantamiento.",
+                f"{juicio}: {len(levantamientos)} oficio(s) de levantamiento; pasan a la firma "
+                f"del/de la {services.cargo_firmante(juicio)}.",
                 messages.SUCCESS,
             )
 
@@ -455,7 +466,7 @@ class TituloRecibidoAdmin(PermisosCoactivaMixin, ScopedAdminMixin, admin.ModelAd
             self.message_user(
                 request,
                 f"{registro} de {unidad.nombre}: {len(registro.resultado)} proceso(s) asignado(s) "
-                f"(semilla {registro.semilla}).",
+                f"(semilla {registro.semilla}, generada al azar por el sistema).",
                 messages.SUCCESS,
             )
 
@@ -536,16 +547,52 @@ class MedidaCautelarAdmin(
                 self.message_user(request, f"{medida}: vigente.", messages.SUCCESS)
 
 
+class LevantamientoHistorialInline(HistorialInline):
+    model = LevantamientoHistorial
+    verbose_name_plural = "historial del oficio"
+
+
+class FirmaInline(_InlineLectura):
+    model = FirmaOficio
+    fields = ["firmado_en", "nombre", "cargo", "origen", "sha256_revisado", "sha256_firmado"]
+    readonly_fields = tuple(fields)  # type: ignore[arg-type]
+    verbose_name_plural = "firma"
+
+
+def _enlace_pdf(obj: Levantamiento) -> str:
+    if not (obj.oficio_id and obj.oficio and obj.oficio.archivo):
+        return "—"
+    return format_html(
+        '<a href="{}" target="_blank" rel="noopener">Abrir el PDF</a>',
+        reverse("coactiva:oficio_pdf", args=[obj.pk]),
+    )
+
+
 @admin.register(Levantamiento)
 class LevantamientoAdmin(
     PermisosCoactivaMixin, DeJuiciosVisiblesMixin, SoloLecturaMixin, admin.ModelAdmin
 ):
-    list_display = ["juicio", "entidad_nombre", "origen", "estado", "oficio", "abierto_en"]
+    list_display = [
+        "juicio",
+        "entidad_nombre",
+        "origen",
+        "estado",
+        "oficio",
+        "abierto_en",
+        "emitido_en",
+        "pdf",
+    ]
     list_filter = ["estado", "origen", "entidad_tipo"]
     search_fields = ["entidad_nombre", "oficio__codigo", "^juicio__empleador__identificacion"]
     list_select_related = ["juicio__unidad", "oficio"]
     show_full_result_count = False
     actions = ["anular_oficio", "generar_oficio"]
+    inlines = [FirmaInline, LevantamientoHistorialInline]
+    campos_calculados = ["pdf"]
+
+    @admin.display(description="oficio (PDF)")
+    def pdf(self, obj: Levantamiento) -> str:
+        return _enlace_pdf(obj)
 
     @admin.action(description="Anular el oficio", permissions=["anular_oficio"])
     def anular_oficio(self, request: HttpRequest, queryset: QuerySet[Levantamiento]) -> Any:
@@ -571,12 +618,131 @@ class LevantamientoAdmin(
             self.message_user(request, f"{levantamiento}: {oficio}.", messages.SUCCESS)
 
 
+# --- The signer's queue ----------------------------------------------------------------------
+
+
+class FirmarForm(forms.Form):
+    confirmo = forms.BooleanField(
+        label="Revisé los oficios y los firmo",
+        help_text=(
+            "Quedarán firmados con su nombre, cargo, fecha y hora (firma registrada en la "
+            "plataforma; no es una firma electrónica certificada). Desde ese momento están en "
+            "vigor, las medidas quedan levantadas y se avisa al coactivado."
+        ),
+        error_messages={"required": "Confirme que revisó los oficios para firmarlos."},
+    )
+
+
+@admin.register(OficioPorFirmar)
+class OficioPorFirmarAdmin(PermisosCoactivaMixin, SoloLecturaMixin, admin.ModelAdmin):
+    """The Director Provincial's signing desk: the oficios de levantamiento of their
+    province waiting for the signature, the one waiting longest first, with how long
+    each has waited; open the PDF, select, sign (coactiva.services.oficios_firmar)."""
+
+    list_display = [
+        "oficio_n",
+        "juicio",
+        "deudor",
+        "entidad_nombre",
+        "medidas",
+        "espera",
+        "pdf",
+    ]
+    list_display_links = ["oficio_n"]
+    ordering = ["abierto_en", "id"]  # the one waiting longest first
+    search_fields = ["entidad_nombre", "oficio__codigo", "^juicio__empleador__identificacion"]
+    show_full_result_count = False
+    list_per_page = 50
+    actions = ["firmar"]
+    campos_calculados = ["pdf"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return selectors.oficios_por_firmar(request.user, super().get_queryset(request))
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> Any:
+        titulo = "Oficios de levantamiento por firmar (primero, el que más espera)"
+        return super().changelist_view(request, {"title": titulo, **(extra_context or {})})
+
+    @admin.display(description="oficio N.º")
+    def oficio_n(self, obj: OficioPorFirmar) -> str:
+        return obj.numero_oficio
+
+    @admin.display(description="deudor")
+    def deudor(self, obj: OficioPorFirmar) -> str:
+        return f"{obj.juicio.empleador.razon_social} ({obj.juicio.empleador.identificacion})"
+
+    @admin.display(description="medidas")
+    def medidas(self, obj: Any) -> int:
+        return getattr(obj, "n_medidas", 0)
+
+    @admin.display(description="en espera", ordering="abierto_en")
+    def espera(self, obj: OficioPorFirmar) -> str:
+        """Business days since the levantamiento was ordered; past the reminder limit
+        (COACTIVA_FIRMA_RECORDATORIO_DIAS) it is shown in red."""
+        dias = selectors.espera_habil(obj)
+        desde = timezone.localtime(obj.abierto_en)
+        texto = f"{dias} día{'s' if dias != 1 else ''} hábil{'es' if dias != 1 else ''}"
+        detalle = f"desde el {desde:%d/%m/%Y %H:%M}"
+        if dias > parametros.valor("COACTIVA_FIRMA_RECORDATORIO_DIAS"):
+            return format_html(
+                '<strong style="color:#b00">{}</strong><br><small>{}</small>', texto, detalle
+            )
+        return format_html("{}<br><small>{}</small>", texto, detalle)
+
+    @admin.display(description="oficio (PDF)")
+    def pdf(self, obj: OficioPorFirmar) -> str:
+        return _enlace_pdf(obj)
+
+    @admin.action(description="Firmar los oficios seleccionados", permissions=["firmar_oficio"])
+    def firmar(
+        self, request: HttpRequest, queryset: QuerySet[OficioPorFirmar]
+    ) -> HttpResponse | None:
+        objetos = list(queryset[:51])
+        if len(objetos) > 50:
+            self.message_user(request, "Seleccione como máximo 50 oficios.", messages.WARNING)
+            return None
+        form = FirmarForm(request.POST if "aplicar" in request.POST else None)
+        if "aplicar" in request.POST and form.is_valid():
+            resultado = services.oficios_firmar(levantamientos=objetos, por=request.user)
+            for lev in resultado.firmados:
+                self.message_user(
+                    request,
+                    f"Oficio N.º {lev.numero_oficio}, dirigido a {lev.entidad_nombre}: firmado y "
+                    "en vigor; medidas levantadas.",
+                    messages.SUCCESS,
+                )
+            for error in resultado.errores:
+                self.message_user(request, error, messages.ERROR)
+            return None
+        contexto = {
+            **self.admin_site.each_context(request),
+            "title": "Firmar oficios de levantamiento",
+            "objetos": objetos,
+            "form": form,
+            "accion": request.POST.get("action", ""),
+            "opts": self.model._meta,
+            "errores_resumen": bool(form.errors),
+        }
+        return TemplateResponse(request, "admin/coactiva/firmar.html", contexto)
+
+
 # --- Sorteo log ----------------------------------------------------------------------------
 
 
 @admin.register(SorteoRegistro)
 class SorteoRegistroAdmin(ScopedAdminMixin, SoloLecturaMixin, admin.ModelAdmin):
-    list_display = ["__str__", "unidad", "realizado_por", "metodo", "semilla", "procesos"]
+    list_display = [
+        "__str__",
+        "unidad",
+        "realizado_por",
+        "metodo",
+        "semilla",
+        "origen_de_la_semilla",
+        "procesos",
+    ]
+    list_filter = ["semilla_origen"]
     list_select_related = ["unidad", "realizado_por"]
     date_hierarchy = "realizado_en"
     actions = ["reproducir"]
@@ -584,6 +750,14 @@ class SorteoRegistroAdmin(ScopedAdminMixin, SoloLecturaMixin, admin.ModelAdmin):
     @admin.display(description="procesos")
     def procesos(self, obj: SorteoRegistro) -> int:
         return len(obj.resultado)
+
+    @admin.display(description="origen de la semilla", ordering="semilla_origen")
+    def origen_de_la_semilla(self, obj: SorteoRegistro) -> str:
+        if obj.semilla_origen == SorteoRegistro.SemillaOrigen.SISTEMA:
+            return obj.get_semilla_origen_display()
+        return format_html(
+            '<strong style="color:#b00">{}</strong>', obj.get_semilla_origen_display()
+        )
 
     @admin.action(description="Reproducir el sorteo desde su registro y comparar")
     def reproducir(self, request: HttpRequest, queryset: QuerySet[SorteoRegistro]) -> None:
@@ -609,6 +783,12 @@ class SorteoRegistroAdmin(ScopedAdminMixin, SoloLecturaMixin, admin.ModelAdmin):
                     "con el registro y con los procesos abiertos.",
                     messages.SUCCESS,
                 )
+                if registro.semilla_origen != SorteoRegistro.SemillaOrigen.SISTEMA:
+                    self.message_user(
+                        request,
+                        f"{registro}: {selectors.SEMILLA_FIJADA_AVISO}",
+                        messages.WARNING,
+                    )
             else:
                 self.message_user(
                     request,

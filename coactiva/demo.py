@@ -5,7 +5,10 @@ in every stage (some términos due today or overdue), measures, and two stories:
 * Comercial Andina (the demo employer login): a process with three títulos, two paid,
   one still owed, and three measures in force: the levantamiento journey starts here.
 * Exportadora del Guayas (the other employer login): a process paid in full, its
-  measures lifted, its oficios issued and verifiable at /verificar/<código>/.
+  oficios signed by Guayas' Director Provincial (director.09), its measures lifted,
+  verifiable at /verificar/<código>/.
+* A Pichincha process paid in full four business days ago: its oficio waits in the
+  queue of Pichincha's Director (director.17, *Oficios por firmar*), late.
 
 Every change goes through coactiva.services, as in production."""
 
@@ -18,10 +21,11 @@ from django.utils import timezone
 
 from cartera import interes
 from cartera import services as cartera_services
-from cartera.models import Pago, TituloCredito
+from cartera.models import Glosa, Pago, TituloCredito
 from cartera.selectors import linea_deuda
 from coactiva import services
 from coactiva.models import JuicioCoactivo, Levantamiento, SecretarioAbogado
+from core import calendar
 from core.demo import DemoContext
 from core.models import Canton, Unidad
 
@@ -138,6 +142,8 @@ def seed(ctx: DemoContext) -> None:
     # The two stories' processes go to the lawyers with a demo login (secretario.17 and
     # secretario.09): their sorteo runs while they are the units' only lawyers; the
     # others join before the bulk sorteo (which the load balancing then evens out).
+    # Fixed seeds keep the demo identical on every machine; the sorteo log marks them
+    # "fijada por una persona" (a real draw takes its seed from the system).
     _secretarios(ctx, unidades, solo={"secretario.17", "secretario.09"})
     for codigo, protagonista in historias.items():
         unidad = unidades[codigo]
@@ -149,7 +155,7 @@ def seed(ctx: DemoContext) -> None:
                 unidad=unidad,
                 por=staff.get(f"jefe.coactiva.{codigo[:2]}"),
                 titulos=list(suyos.values_list("pk", flat=True)),
-                semilla=f"demo-{protagonista.pk}",
+                semilla_fijada=f"demo-{protagonista.pk}",
                 at=_hace(80),
             )
     _secretarios(ctx, unidades)
@@ -168,7 +174,11 @@ def seed(ctx: DemoContext) -> None:
         if not elegidos:
             continue
         registro = services.sorteo_realizar(
-            unidad=unidad, por=jefe, titulos=elegidos, semilla=f"demo-{codigo}", at=_hace(75)
+            unidad=unidad,
+            por=jefe,
+            titulos=elegidos,
+            semilla_fijada=f"demo-{codigo}",
+            at=_hace(75),
         )
         juicios = list(
             JuicioCoactivo.objects.filter(sorteo=registro)
@@ -193,13 +203,78 @@ def seed(ctx: DemoContext) -> None:
             _medidas(juicio, MEDIDAS_EXPORTADORA, abogado)
             for titulo in juicio.titulos.all():
                 _pagar(titulo, hoy, tasas)
-            # The task would render them after commit; the demo shows them at once.
+            # The task would render them after commit; the demo shows them at once, and
+            # Guayas' Director signs them.
             for levantamiento in juicio.levantamientos.all():
                 services.levantamiento_oficio_generar(levantamiento_id=levantamiento.pk)
+            director = staff.get("director.09")
+            if director is not None:
+                services.oficios_firmar(
+                    levantamientos=juicio.levantamientos.filter(
+                        estado=Levantamiento.Estado.POR_FIRMAR
+                    ),
+                    por=director,
+                )
+    _por_firmar(staff=staff, excluir=cuentas, tasas=tasas)
     ctx.stdout.write(
         f"  {JuicioCoactivo.objects.count()} juicios coactivos, "
         f"{Levantamiento.objects.count()} levantamientos."
     )
+
+
+def _por_firmar(*, staff: dict[str, Any], excluir: list[Any], tasas: interes.TablaTasas) -> None:
+    """A Pichincha debtor's título (from one of its vencida glosas) drawn two months
+    ago, with a measure in force, paid in full four business days ago: its oficio
+    waits in the Director's queue longer than the reminder allows."""
+    glosa = (
+        Glosa.objects.filter(provincia_id="17", estado=Glosa.Estado.VENCIDA)
+        .exclude(empleador__in=excluir)
+        .order_by("id")
+        .first()
+    )
+    unidad = Unidad.objects.filter(codigo="17-coactiva").first()
+    if glosa is None or unidad is None:
+        return  # a demo too small for this story
+    titulo = cartera_services.titulo_emitir(glosas=[glosa], at=_hace(60))
+    registro = services.sorteo_realizar(
+        unidad=unidad,
+        por=staff.get("jefe.coactiva.17"),
+        titulos=[titulo.pk],
+        semilla_fijada="demo-firma",
+        at=_hace(55),
+    )
+    juicio = JuicioCoactivo.objects.get(sorteo=registro)
+    abogado = juicio.secretario.usuario
+    juicio = _llevar(juicio, Etapa.MEDIDAS, dias_atras=20, por=abogado)
+    _medidas(
+        juicio,
+        [
+            {
+                "tipo": "retencion_fondos",
+                "entidad_tipo": "institucion_financiera",
+                "entidad_nombre": "Banco del Pacífico S.A.",
+                "cuenta": f"70{juicio.pk:08d}",
+            }
+        ],
+        abogado,
+    )
+    # Four business days ago in Quito (past the two the reminder allows, whatever the
+    # weekends and holidays in between).
+    dia = timezone.localdate()
+    while calendar.business_days_between(dia, timezone.localdate(), cantones=["1701"]) < 4:
+        dia -= dt.timedelta(days=1)
+    pagado_el = timezone.make_aware(dt.datetime.combine(dia, dt.time(10)))
+    titulo.refresh_from_db()
+    deuda = linea_deuda("titulo", titulo, "", timezone.localdate(pagado_el), tasas)
+    cartera_services.pago_registrar(
+        obligacion=titulo,
+        monto=deuda.total,
+        fecha=timezone.localdate(pagado_el),
+        canal=Pago.Canal.COACTIVA,
+        at=pagado_el,
+    )
+    for levantamiento in juicio.levantamientos.filter(estado=Levantamiento.Estado.PENDIENTE):
+        services.levantamiento_oficio_generar(levantamiento_id=levantamiento.pk)
 
 
 def _etapas(juicios: list[JuicioCoactivo], *, por: Any, hoy: dt.date) -> None:

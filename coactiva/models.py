@@ -63,7 +63,15 @@ class SecretarioAbogado(models.Model):
 class SorteoRegistro(AppendOnlyModel):
     """One run of the sorteo (C.D. 497 3.5.3 d): the seed, the inputs as they were
     (títulos per debtor, active lawyers and their load) and the result. Re-running
-    coactiva.sorteo.sortear on `entradas` with `semilla` must give `resultado`."""
+    coactiva.sorteo.sortear on `entradas` with `semilla` must give `resultado`.
+
+    `semilla_origen` says whether the seed came from the system's random source (a
+    real draw) or was fixed by a person (tests, demo data): a fixed seed makes the
+    result reproducible but not random, so the log says so wherever it is shown."""
+
+    class SemillaOrigen(models.TextChoices):
+        SISTEMA = "sistema", _("Generada al azar por el sistema")
+        PERSONA = "persona", _("Fijada por una persona: el sorteo NO fue al azar")
 
     unidad = models.ForeignKey(Unidad, on_delete=models.PROTECT, related_name="sorteos")
     realizado_en = models.DateTimeField(_("realizado en"), default=timezone.now)
@@ -72,6 +80,11 @@ class SorteoRegistro(AppendOnlyModel):
     )
     metodo = models.CharField(_("método"), max_length=20)
     semilla = models.CharField(_("semilla"), max_length=64)
+    semilla_origen = models.CharField(
+        _("origen de la semilla"),
+        max_length=10,
+        choices=SemillaOrigen.choices,
+    )
     entradas = models.JSONField(_("entradas"))
     resultado = models.JSONField(_("resultado"))
 
@@ -101,12 +114,16 @@ class JuicioCoactivo(models.Model):
         CONVENIO = "convenio", _("Convenio de pago")
         ARCHIVADO = "archivado", _("Archivado")
 
+    # The process ended: paid, annulled or archived.
     TERMINALES: ClassVar[tuple[str, ...]] = (
         Etapa.CANCELADO,
         Etapa.ANULADO,
-        Etapa.CONVENIO,
         Etapa.ARCHIVADO,
     )
+    # Suspended, not ended: an approved payment agreement covers every título still
+    # owed. The process waits (measures in force, no término running) and resumes where
+    # it was if the agreement breaks (coactiva.services.titulo_convenio_incumplido).
+    SUSPENDIDAS: ClassVar[tuple[str, ...]] = (Etapa.CONVENIO,)
 
     unidad = models.ForeignKey(Unidad, on_delete=models.PROTECT, related_name="juicios")
     anio = models.PositiveSmallIntegerField(_("año"))
@@ -136,6 +153,16 @@ class JuicioCoactivo(models.Model):
         blank=True,
         help_text=_("Último día del término de la etapa actual, si la etapa tiene término."),
     )
+    etapa_antes_convenio = models.CharField(
+        _("se reanuda en la etapa"),
+        max_length=16,
+        choices=Etapa.choices,
+        blank=True,
+        help_text=_(
+            "Etapa en que estaba el proceso cuando un convenio de pago cubrió sus títulos; "
+            "si el convenio se incumple, el proceso se reanuda en ella."
+        ),
+    )
     abierto_en = models.DateTimeField(_("abierto en"), default=timezone.now)
     cerrado_en = models.DateTimeField(_("cerrado en"), null=True, blank=True)
     monto_inicial = models.DecimalField(
@@ -150,6 +177,10 @@ class JuicioCoactivo(models.Model):
             ("gestionar_juicio", _("Puede impulsar procesos coactivos (etapas y medidas)")),
             ("sortear_titulos", _("Puede realizar el sorteo de títulos de crédito")),
             ("anular_oficio", _("Puede anular oficios de levantamiento")),
+            (
+                "firmar_oficio",
+                _("Puede firmar oficios de levantamiento (Director Provincial, juez de coactiva)"),
+            ),
             ("ver_reportes", _("Puede ver los reportes de coactiva")),
         ]
         constraints = [
@@ -157,7 +188,7 @@ class JuicioCoactivo(models.Model):
                 fields=["unidad", "anio", "secuencial"], name="juicio_numero_unico"
             ),
             models.CheckConstraint(
-                condition=Q(etapa__in=["cancelado", "anulado", "convenio", "archivado"])
+                condition=Q(etapa__in=["cancelado", "anulado", "archivado"])
                 | Q(cerrado_en__isnull=True),
                 name="juicio_abierto_sin_cierre",
             ),
@@ -179,7 +210,13 @@ class JuicioCoactivo(models.Model):
 
     @property
     def abierto(self) -> bool:
+        """Not ended (a process in convenio is still open: it may resume)."""
         return self.etapa not in self.TERMINALES
+
+    @property
+    def en_curso(self) -> bool:
+        """Open and being pursued: not ended and not suspended by a convenio."""
+        return self.abierto and self.etapa not in self.SUSPENDIDAS
 
 
 class JuicioTitulo(models.Model):
@@ -279,7 +316,10 @@ class Levantamiento(models.Model):
     """The lifting of a process's measures before one entity (Reglamento art. 176): one
     oficio (core.DocumentoVerificable, tipo OFICIO_LEVANTAMIENTO) per process and
     entity. Opened automatically when the last título is extinguished, or on the
-    debtor's request; the oficio's PDF is rendered by a task."""
+    debtor's request; the oficio's PDF is rendered by a task and then waits for the
+    signature of the Director Provincial (FirmaOficio), which puts it in force and
+    lifts the measures. States change only through
+    coactiva.services.levantamiento_transicion."""
 
     class Origen(models.TextChoices):
         AUTOMATICO = "automatico", _("Automático (títulos extinguidos)")
@@ -288,7 +328,8 @@ class Levantamiento(models.Model):
 
     class Estado(models.TextChoices):
         PENDIENTE = "pendiente", _("Oficio en preparación")
-        EMITIDO = "emitido", _("Oficio emitido")
+        POR_FIRMAR = "por_firmar", _("Oficio por firmar")
+        EMITIDO = "emitido", _("Oficio firmado y emitido")
         ANULADO = "anulado", _("Oficio anulado")
 
     juicio = models.ForeignKey(
@@ -319,7 +360,7 @@ class Levantamiento(models.Model):
     abierto_por = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    emitido_en = models.DateTimeField(_("oficio emitido en"), null=True, blank=True)
+    emitido_en = models.DateTimeField(_("oficio firmado y emitido en"), null=True, blank=True)
     intentos = models.PositiveSmallIntegerField(_("intentos"), default=0)
     ultimo_error = models.TextField(_("último error"), blank=True)
 
@@ -339,11 +380,115 @@ class Levantamiento(models.Model):
                 fields=["abierto_en"],
                 condition=Q(estado="pendiente"),
                 name="levantamiento_pendiente",
-            )
+            ),
+            models.Index(
+                fields=["abierto_en"],
+                condition=Q(estado="por_firmar"),
+                name="levantamiento_por_firmar",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Levantamiento ante {self.entidad_nombre} ({self.juicio.numero})"
+
+    @property
+    def numero_oficio(self) -> str:
+        """The oficio's number as printed on it, e.g. IESS-17-COA-2026-00012-OF."""
+        return str(self.oficio.datos_publicos.get("Oficio N.º", "")) if self.oficio else ""
+
+
+class LevantamientoHistorial(AppendOnlyModel):
+    """Every state change of a levantamiento (its oficio prepared, signed, annulled)."""
+
+    levantamiento = models.ForeignKey(
+        Levantamiento, on_delete=models.PROTECT, related_name="historial"
+    )
+    de = models.CharField(_("de"), max_length=10, choices=Levantamiento.Estado.choices)
+    a = models.CharField(_("a"), max_length=10, choices=Levantamiento.Estado.choices)
+    en = models.DateTimeField(_("fecha"), default=timezone.now)
+    por = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    motivo = models.CharField(_("motivo"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["en", "id"]
+        verbose_name = _("cambio de estado de levantamiento")
+        verbose_name_plural = _("historial de levantamientos")
+
+    def __str__(self) -> str:
+        return f"{self.get_de_display()} → {self.get_a_display()}"
+
+
+def _firma_archivo(instance: FirmaOficio, filename: str) -> str:
+    from core.storage import generated_name
+
+    return generated_name("coactiva/oficios-revisados", "pdf")
+
+
+class FirmaOficio(AppendOnlyModel):
+    """The signature of an oficio de levantamiento by the authority that holds the
+    coercive jurisdiction (the Director Provincial, DOMAIN.md §4): who, as what, when,
+    and which PDF. The PDF the signer reviewed is kept as it was (its SHA-256 too), and
+    the signed one differs from it only by the stamp in its signature space.
+
+    No certified electronic signature is involved (there is no e-signature
+    infrastructure here): this row is the platform's record of the signing act, and
+    /verificar/ shows the oficio in force from it. Rows of oficios issued before the
+    signing step existed (origen IMPRESO) hold the authority printed on them."""
+
+    class Origen(models.TextChoices):
+        PLATAFORMA = "plataforma", _("Firmado en la plataforma")
+        IMPRESO = "impreso", _("Firmante impreso en el oficio (emitido antes de la firma)")
+
+    levantamiento = models.OneToOneField(
+        Levantamiento, on_delete=models.PROTECT, related_name="firma"
+    )
+    origen = models.CharField(_("origen"), max_length=10, choices=Origen.choices)
+    firmado_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("usuario firmante"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    nombre = models.CharField(_("firmante"), max_length=200, blank=True)
+    cargo = models.CharField(_("cargo"), max_length=200)
+    firmado_en = models.DateTimeField(_("firmado en"))
+    archivo_revisado = models.FileField(
+        _("PDF revisado (antes de la firma)"),
+        storage=private_storage,
+        upload_to=_firma_archivo,
+        blank=True,
+    )
+    sha256_revisado = models.CharField(_("SHA-256 del PDF revisado"), max_length=64, blank=True)
+    sha256_firmado = models.CharField(_("SHA-256 del PDF firmado"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-firmado_en", "-id"]
+        verbose_name = _("firma de oficio")
+        verbose_name_plural = _("firmas de oficios")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(origen="plataforma") | Q(firmado_por__isnull=False),
+                name="firma_plataforma_con_usuario",
+            )
+        ]
+
+    def __str__(self) -> str:
+        cuando = timezone.localtime(self.firmado_en)
+        return f"Firma de {self.nombre or self.cargo} ({cuando:%d/%m/%Y %H:%M})"
+
+
+class OficioPorFirmar(Levantamiento):
+    """The signer's queue: levantamientos whose oficio is rendered and waits for the
+    Director Provincial's signature (Levantamiento seen from the signing desk)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("oficio por firmar")
+        verbose_name_plural = _("oficios por firmar")
 
 
 class MedidaCautelar(models.Model):

@@ -1,9 +1,11 @@
 """Coactiva's PDFs: the oficio de levantamiento (reportlab through core.pdf, with its
-QR code) and the expediente of a process (pypdf: cover and index, every document in
-order, each page stamped with its folio number, C.D. 497 3.5.3 a)."""
+QR code and the space where the authority signs), the signature stamp, and the
+expediente of a process (pypdf: cover and index, every document in order, each page
+stamped with its folio number, C.D. 497 3.5.3 a)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Sequence
 from typing import Any
@@ -12,10 +14,12 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.html import escape
 from pypdf import PdfReader, PdfWriter
+from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen import canvas as rl_canvas
-from reportlab.platypus import Flowable, PageBreak, Spacer
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
 from core.pdf import data_table, key_value_table, p, render
 from core.templatetags.portal import dolares
@@ -26,21 +30,55 @@ def _fecha(valor: Any) -> str:
         return date_format(valor, r"j \d\e F \d\e Y")
 
 
+# Where the signature space of an oficio is, written into the PDF's metadata when it is
+# rendered ("page x y width height", points) and read back when it is signed.
+CLAVE_ESPACIO_FIRMA = "/IESSEspacioFirma"
+
+
+class EspacioFirma(Flowable):
+    """The empty, framed space above the signer's title where the signature goes. It
+    records where it was drawn (page and rectangle), so that the signature can be
+    stamped there later on the very PDF that was reviewed."""
+
+    def __init__(self, ancho: float = 95 * mm, alto: float = 30 * mm) -> None:
+        super().__init__()
+        self.ancho, self.alto = ancho, alto
+        self.posicion: tuple[int, float, float, float, float] | None = None
+
+    def wrap(self, *args: Any) -> tuple[float, float]:
+        return self.ancho, self.alto
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        self.posicion = (canvas.getPageNumber(), x, y, self.ancho, self.alto)
+        super().drawOn(canvas, x, y, _sW)
+
+    def draw(self) -> None:
+        self.canv.saveState()
+        self.canv.setStrokeColor(colors.grey)
+        self.canv.setDash(2, 2)
+        self.canv.setLineWidth(0.5)
+        self.canv.rect(0, 0, self.ancho, self.alto)
+        self.canv.restoreState()
+
+
 def oficio_levantamiento(
     *,
     oficio: Any,
     levantamiento: Any,
     medidas: Sequence[Any],
     titulos: Sequence[Any],
-    firmante: str,
+    cargo_firmante: str,
 ) -> bytes:
     """The Oficio de levantamiento de medidas cautelares addressed to one entity: the
-    process, the debtor, the measures and assets, the legal basis and who signs."""
+    process, the debtor, the measures and assets, the legal basis and, under an empty
+    signature space, the title of the authority who signs it (firmar_oficio stamps the
+    signature there)."""
     juicio = levantamiento.juicio
     empleador = juicio.empleador
     unidad = juicio.unidad
     ciudad = unidad.provincia.capital if unidad.provincia else ""
     datos = oficio.datos_publicos
+    espacio = EspacioFirma()
     story: list[Flowable] = [
         p(f"{escape(ciudad)}, {_fecha(timezone.localdate(oficio.emitido_en))}"),
         Spacer(1, 3 * mm),
@@ -90,16 +128,79 @@ def oficio_levantamiento(
             "Sírvase registrar el levantamiento y comunicarlo a este juzgado de coactivas. "
             "La autenticidad y vigencia de este oficio pueden verificarse con el código QR."
         ),
-        Spacer(1, 14 * mm),
-        p(f"<b>{escape(firmante)}</b>"),
-        p(f"Certifica: {escape(juicio.secretario.nombre)}, Secretario(a)-Abogado(a)", "pequeno"),
+        Spacer(1, 6 * mm),
+        KeepTogether(
+            [
+                espacio,
+                p(f"<b>{escape(cargo_firmante)}</b>"),
+                p(
+                    f"Certifica: {escape(juicio.secretario.nombre)}, Secretario(a)-Abogado(a)",
+                    "pequeno",
+                ),
+            ]
+        ),
     ]
-    return render(
+    pdf = render(
         titulo=oficio.titulo,
         story=story,
         codigo_verificacion=oficio.codigo,
         dependencia=unidad.nombre,
     )
+    if espacio.posicion is None:  # pragma: no cover - reportlab always draws it
+        raise RuntimeError("El oficio se generó sin espacio para la firma.")
+    escritor = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    escritor.add_metadata({CLAVE_ESPACIO_FIRMA: " ".join(f"{v:.2f}" for v in espacio.posicion)})
+    salida = io.BytesIO()
+    escritor.write(salida)
+    return salida.getvalue()
+
+
+def estampar_firma(*, pdf: bytes, nombre: str, cargo: str, firmado_en: dt.datetime) -> bytes:
+    """The signed oficio: the reviewed PDF with, in its signature space, who signed it
+    (name and title) and when (date and time, Ecuador). Nothing else on the page
+    changes.
+
+    There is no electronic-signature infrastructure here (no certificate, no PAdES
+    signature such as FirmaEC would produce): this stamp records on the document the
+    signing act registered in the platform (coactiva.FirmaOficio: who, when, the
+    hashes of the reviewed and the signed PDF), and the verification page is what
+    proves it in force. A real e-signature would sign this same PDF instead."""
+    lector = PdfReader(io.BytesIO(pdf))
+    metadatos: dict[str, Any] = dict(lector.metadata or {})
+    espacio = metadatos.get(CLAVE_ESPACIO_FIRMA)
+    if not espacio:
+        raise ValueError("El PDF del oficio no tiene espacio de firma.")
+    pagina_n, x, y, ancho, alto = (float(v) for v in str(espacio).split())
+    pagina = lector.pages[int(pagina_n) - 1]
+    momento = timezone.localtime(firmado_en)
+    lineas = [
+        ("Helvetica-Bold", 8.5, "FIRMADO POR"),
+        ("Helvetica-Bold", 9, nombre),
+        ("Helvetica", 7.5, cargo),
+        ("Helvetica", 7.5, f"Fecha y hora: {momento:%d/%m/%Y %H:%M:%S} (hora de Ecuador)"),
+        (
+            "Helvetica-Oblique",
+            6,
+            "Firma registrada en la plataforma del IESS; verifique su vigencia con el código QR.",
+        ),
+    ]
+    buffer = io.BytesIO()
+    ancho_pagina, alto_pagina = float(pagina.mediabox.width), float(pagina.mediabox.height)
+    lienzo = rl_canvas.Canvas(buffer, pagesize=(ancho_pagina, alto_pagina))
+    lienzo.setFillColor(colors.HexColor("#0b3d91"))
+    cursor = y + alto - 4 * mm
+    for fuente, tamano, texto in lineas:
+        for renglon in simpleSplit(texto, fuente, tamano, ancho - 6 * mm):
+            lienzo.setFont(fuente, tamano)
+            lienzo.drawString(x + 3 * mm, cursor, renglon)
+            cursor -= tamano + 1.5
+    lienzo.save()
+    sello = PdfReader(io.BytesIO(buffer.getvalue())).pages[0]
+    escritor = PdfWriter(clone_from=lector)
+    escritor.pages[int(pagina_n) - 1].merge_page(sello)
+    salida = io.BytesIO()
+    escritor.write(salida)
+    return salida.getvalue()
 
 
 def _razones(juicio: Any, actuaciones: Sequence[Any]) -> PdfReader:
@@ -220,3 +321,54 @@ def _archivo(actuacion: Any) -> Any:
     if actuacion.documento_id and actuacion.documento.archivo:
         return actuacion.documento.archivo
     return None
+
+
+def constancia_por_firmar(
+    *,
+    documento: Any,
+    solicitud: Any,
+    filas: Sequence[tuple[str, str, str, str]],
+    cargo: str,
+    unidad: Any,
+) -> bytes:
+    """The filer's proof that the levantamiento was ordered while its oficios wait for
+    the authority's signature: each oficio, the entity it goes to and the code that
+    will show it in force once signed."""
+    story: list[Flowable] = [
+        key_value_table(
+            [
+                ("Trámite N.º", escape(solicitud.numero)),
+                ("Solicitante", escape(solicitud.solicitante_nombre)),
+                ("Fecha", _fecha(timezone.localdate(documento.emitido_en))),
+            ]
+        ),
+        Spacer(1, 4 * mm),
+        p(
+            "Se dispuso el levantamiento de las medidas cautelares de los procesos siguientes, "
+            "cuyos títulos de crédito están cancelados o anulados. Los oficios están "
+            f"<b>pendientes de la firma del/de la {escape(cargo)}</b> y no surten efecto hasta "
+            "que se firmen. Cuando se firmen recibirá un correo electrónico con sus enlaces "
+            "de verificación; mientras tanto, la página de verificación de cada código dirá "
+            "«pendiente de firma»."
+        ),
+    ]
+    # One block per oficio: a verification code is too wide for a table column and
+    # must stay on one line to be typed.
+    for juicio, entidad, numero, codigo in filas:
+        story += [
+            Spacer(1, 3 * mm),
+            key_value_table(
+                [
+                    ("Oficio N.º", escape(numero)),
+                    ("Juicio coactivo N.º", escape(juicio)),
+                    ("Dirigido a", escape(entidad)),
+                    ("Código de verificación", f"<b>{escape(codigo)}</b>"),
+                ]
+            ),
+        ]
+    return render(
+        titulo=documento.titulo,
+        story=story,
+        codigo_verificacion=documento.codigo,
+        dependencia=unidad.nombre,
+    )

@@ -24,11 +24,12 @@ from cartera.selectors import linea_deuda
 from coactiva import sorteo as sorteo_mod
 from coactiva.models import (
     JuicioCoactivo,
+    Levantamiento,
     MedidaCautelar,
     MedidaHistorial,
     SorteoRegistro,
 )
-from core import roles
+from core import calendar, roles
 from core.models import Unidad
 from core.selectors import Nivel, alcance_de, has_role
 from core.templatetags.portal import dolares
@@ -224,7 +225,9 @@ def juicios_visibles(
 
 
 def etapas_abiertas() -> list[str]:
-    return [e for e in JuicioCoactivo.Etapa.values if e not in JuicioCoactivo.TERMINALES]
+    """The stages in which a process is being pursued (not ended, not suspended)."""
+    fuera = (*JuicioCoactivo.TERMINALES, *JuicioCoactivo.SUSPENDIDAS)
+    return [e for e in JuicioCoactivo.Etapa.values if e not in fuera]
 
 
 def vencimientos(user: Any, *, hoy: dt.date | None = None) -> dict[str, int]:
@@ -238,6 +241,38 @@ def vencimientos(user: Any, *, hoy: dt.date | None = None) -> dict[str, int]:
             hoy=Count("pk", filter=Q(vence_en=hoy)),
             vencidos=Count("pk", filter=Q(vence_en__lt=hoy)),
         )
+    )
+
+
+# --- The signer's queue ---------------------------------------------------------------------
+
+
+def oficios_por_firmar(user: Any, qs: QuerySet[Levantamiento] | None = None) -> QuerySet[Any]:
+    """Oficios de levantamiento waiting for the signature, of the processes the staff
+    member may open (the Director: their province), oldest first: the one waiting
+    longest is the one to sign first."""
+    qs = Levantamiento.objects.all() if qs is None else qs
+    return (
+        qs.filter(
+            estado=Levantamiento.Estado.POR_FIRMAR,
+            juicio__in=juicios_visibles(user),
+        )
+        .select_related("juicio__unidad", "juicio__empleador", "oficio")
+        .annotate(n_medidas=Count("medidas"))
+        .order_by("abierto_en", "id")
+    )
+
+
+def espera_habil(levantamiento: Levantamiento, *, hoy: dt.date | None = None) -> int:
+    """Business days a levantamiento has waited since it was ordered (the day after it
+    counts first, COA art. 158), with the holidays of the unit's and the debtor's
+    cantons. Needs juicio__unidad and juicio__empleador loaded."""
+    juicio = levantamiento.juicio
+    cantones = [c for c in (juicio.unidad.canton_id, juicio.empleador.canton_id) if c]
+    return calendar.business_days_between(
+        timezone.localdate(levantamiento.abierto_en),
+        hoy or timezone.localdate(),
+        cantones=cantones,
     )
 
 
@@ -292,6 +327,12 @@ def sorteo_reproducir(*, registro: SorteoRegistro) -> VerificacionSorteo:
         .order_by("pk")
     ]
     return VerificacionSorteo(registrado=registro.resultado, obtenido=obtenido, procesos=procesos)
+
+
+SEMILLA_FIJADA_AVISO = (
+    "la semilla de este sorteo la fijó una persona (datos de prueba o de demostración): "
+    "el resultado es reproducible, pero el sorteo NO fue al azar."
+)
 
 
 def sorteo_discrepancia(verificacion: VerificacionSorteo) -> str:

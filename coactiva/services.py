@@ -3,8 +3,11 @@ through here (DOMAIN.md §4).
 
 `titulo_extinguido` is the hook cartera calls, inside its own transaction, whenever a
 título de crédito becomes CANCELADO or ANULADO: when it was the process's last one, the
-levantamiento of every measure in force is opened at once (Reglamento C.D. 516 art. 176)
-and the oficios are rendered after commit by a task."""
+levantamiento of every measure in force is opened at once (Reglamento C.D. 516 art. 176),
+the oficios are rendered after commit by a task and wait for the Director Provincial's
+signature (`oficios_firmar`), which puts them in force and lifts the measures.
+`titulo_en_convenio` and `titulo_convenio_incumplido` suspend and resume a process
+when a payment agreement covers its títulos or breaks."""
 
 from __future__ import annotations
 
@@ -13,9 +16,11 @@ import io
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -31,9 +36,11 @@ from coactiva import sorteo as sorteo_mod
 from coactiva.models import (
     Actuacion,
     Entidad,
+    FirmaOficio,
     JuicioCoactivo,
     JuicioTitulo,
     Levantamiento,
+    LevantamientoHistorial,
     MedidaCautelar,
     MedidaHistorial,
     SecretarioAbogado,
@@ -48,6 +55,7 @@ from core.services import (
     documento_verificable_adjuntar_pdf,
     documento_verificable_anular,
     documento_verificable_emitir,
+    documento_verificable_firmar,
     sequence_next,
 )
 
@@ -70,20 +78,32 @@ class TransicionInvalida(CoactivaError):
 
 # --- State machines ---------------------------------------------------------------------
 
-_CIERRES = frozenset({Etapa.CANCELADO, Etapa.ANULADO, Etapa.CONVENIO, Etapa.ARCHIVADO})
+_CIERRES = frozenset({Etapa.CANCELADO, Etapa.ANULADO, Etapa.ARCHIVADO})
+_EN_CURSO = (
+    Etapa.ORDEN_COBRO,
+    Etapa.REQUERIMIENTO,
+    Etapa.CITACION,
+    Etapa.MEDIDAS,
+    Etapa.EMBARGO,
+    Etapa.AVALUO,
+    Etapa.REMATE,
+)
 
-# COA procedure (DOMAIN.md §4): each stage leads to the next, and any open stage can end
-# the process (paid, annulled, agreement, archived). A broken agreement resumes it at
-# the measures stage.
+# COA procedure (DOMAIN.md §4): each stage leads to the next, and any stage can end the
+# process (paid, annulled, archived) or be suspended by a convenio de pago that covers
+# every título still owed (DOMAIN.md §3: the agreement puts the debtor "en trámite de
+# pago"). From CONVENIO the process ends (its títulos paid or annulled) or, when the
+# agreement breaks and its títulos go back to coactiva, resumes in the stage it was in
+# (recorded in etapa_antes_convenio; juicio_transicion refuses any other).
 JUICIO_TRANSICIONES: dict[str, frozenset[str]] = {
-    Etapa.ORDEN_COBRO: frozenset({Etapa.REQUERIMIENTO, *_CIERRES}),
-    Etapa.REQUERIMIENTO: frozenset({Etapa.CITACION, *_CIERRES}),
-    Etapa.CITACION: frozenset({Etapa.MEDIDAS, *_CIERRES}),
-    Etapa.MEDIDAS: frozenset({Etapa.EMBARGO, *_CIERRES}),
-    Etapa.EMBARGO: frozenset({Etapa.AVALUO, *_CIERRES}),
-    Etapa.AVALUO: frozenset({Etapa.REMATE, *_CIERRES}),
-    Etapa.REMATE: frozenset(_CIERRES),
-    Etapa.CONVENIO: frozenset({Etapa.MEDIDAS, Etapa.CANCELADO, Etapa.ANULADO}),
+    Etapa.ORDEN_COBRO: frozenset({Etapa.REQUERIMIENTO, Etapa.CONVENIO, *_CIERRES}),
+    Etapa.REQUERIMIENTO: frozenset({Etapa.CITACION, Etapa.CONVENIO, *_CIERRES}),
+    Etapa.CITACION: frozenset({Etapa.MEDIDAS, Etapa.CONVENIO, *_CIERRES}),
+    Etapa.MEDIDAS: frozenset({Etapa.EMBARGO, Etapa.CONVENIO, *_CIERRES}),
+    Etapa.EMBARGO: frozenset({Etapa.AVALUO, Etapa.CONVENIO, *_CIERRES}),
+    Etapa.AVALUO: frozenset({Etapa.REMATE, Etapa.CONVENIO, *_CIERRES}),
+    Etapa.REMATE: frozenset({Etapa.CONVENIO, *_CIERRES}),
+    Etapa.CONVENIO: frozenset({*_EN_CURSO, Etapa.CANCELADO, Etapa.ANULADO}),
 }
 
 # The término each stage gives the debtor, as a parameter key (DOMAIN.md §4, §7).
@@ -136,7 +156,13 @@ def juicio_transicion(
 ) -> JuicioCoactivo:
     """The only way a process changes stage: locks it, checks JUICIO_TRANSICIONES,
     records the stage's término and appends the actuación. Entering the requerimiento
-    starts the coercive process for its títulos (cartera: EN_COACTIVA)."""
+    starts the coercive process for its títulos (cartera: EN_COACTIVA).
+
+    CONVENIO: entered only while an approved agreement covers every título still owed
+    (cartera: EN_CONVENIO), remembering the stage to resume; left for that stage only,
+    once a título is back in coactiva. The resumed stage's término runs again from the
+    day the process resumes (COA art. 158: términos run from the notification of the
+    act, here the providencia that resumes the process)."""
     momento = _ahora(at)
     with transaction.atomic():
         fila = (
@@ -149,18 +175,51 @@ def juicio_transicion(
                 f"El {fila} está en la etapa «{Etapa(fila.etapa).label}» y no puede pasar a "
                 f"«{Etapa(a).label}»."
             )
-        if a in (Etapa.CANCELADO, Etapa.ANULADO) and _pendientes(fila):
+        pendientes = _pendientes(fila)
+        if a in (Etapa.CANCELADO, Etapa.ANULADO) and pendientes:
             raise TransicionInvalida(
                 f"El {fila} tiene títulos de crédito pendientes; se cierra como "
                 f"«{Etapa(a).label}» solo cuando todos están cancelados o anulados."
             )
+        en_convenio = [t for t in pendientes if t.estado == TituloCredito.Estado.EN_CONVENIO]
+        if a == Etapa.CONVENIO and (not pendientes or len(en_convenio) < len(pendientes)):
+            fuera = "; ".join(
+                f"el título N.º {t.numero} está «{t.get_estado_display()}»"
+                for t in pendientes
+                if t not in en_convenio
+            )
+            raise TransicionInvalida(
+                f"El {fila} pasa a «{Etapa.CONVENIO.label}» solo cuando un convenio de pago "
+                f"aprobado cubre todos sus títulos pendientes{': ' + fuera if fuera else ''}."
+            )
+        reanuda = fila.etapa_antes_convenio or Etapa.MEDIDAS
+        if fila.etapa == Etapa.CONVENIO and a in _EN_CURSO:
+            if a != reanuda:
+                raise TransicionInvalida(
+                    f"El {fila} se reanuda en la etapa en que estaba al celebrarse el "
+                    f"convenio, «{Etapa(reanuda).label}», no en «{Etapa(a).label}»."
+                )
+            if len(en_convenio) == len(pendientes):
+                raise TransicionInvalida(
+                    f"El convenio de pago del {fila} sigue vigente: el proceso se reanuda "
+                    "cuando sus títulos vuelven a coactiva."
+                )
         de = fila.etapa
         hoy = timezone.localdate(momento)
         fila.etapa = a
         fila.etapa_desde = hoy
         fila.vence_en = termino_etapa(juicio=fila, etapa=a, desde=hoy)
         fila.cerrado_en = momento if a in _CIERRES else None
-        fila.save(update_fields=["etapa", "etapa_desde", "vence_en", "cerrado_en"])
+        fila.etapa_antes_convenio = de if a == Etapa.CONVENIO else ""
+        fila.save(
+            update_fields=[
+                "etapa",
+                "etapa_desde",
+                "vence_en",
+                "cerrado_en",
+                "etapa_antes_convenio",
+            ]
+        )
         texto = f"{Etapa(de).label} → {Etapa(a).label}."
         if fila.vence_en:
             texto += f" Término hasta el {fila.vence_en:%d/%m/%Y}."
@@ -284,16 +343,33 @@ def sorteo_realizar(
     unidad: Unidad,
     por: Any = None,
     titulos: Iterable[int] | None = None,
-    semilla: str | None = None,
+    semilla_fijada: str | None = None,
     at: dt.datetime | None = None,
 ) -> SorteoRegistro:
     """Sorteo of the títulos received by a coactiva unit (C.D. 497 3.5.3 d): the títulos
     of each debtor become one process, assigned at random to an active
     Secretario-Abogado of the unit among those with the lowest load. The seed, inputs
     and result are logged (SorteoRegistro) so anyone can re-run the draw
-    (coactiva.selectors.sorteo_reproducir). `titulos` narrows it to some ids."""
+    (coactiva.selectors.sorteo_reproducir). `titulos` narrows it to some ids.
+
+    The seed of a real draw comes from `secrets` (the operating system's random
+    source): nobody chooses it, which is what makes the assignment random to an
+    auditor. `semilla_fijada` exists for tests and demo data only: it is refused in
+    production, and the log records that a person fixed the seed (the draw is then
+    reproducible but not random)."""
     momento = _ahora(at)
-    semilla = semilla or secrets.token_hex(16)
+    if semilla_fijada is not None:
+        if settings.PRODUCTION:
+            raise CoactivaError(
+                "En producción la semilla del sorteo la genera el sistema; no se puede fijar."
+            )
+        if not semilla_fijada.strip():
+            raise CoactivaError("La semilla fijada no puede estar vacía.")
+        semilla = semilla_fijada.strip()
+        origen = SorteoRegistro.SemillaOrigen.PERSONA
+    else:
+        semilla = secrets.token_hex(16)
+        origen = SorteoRegistro.SemillaOrigen.SISTEMA
     with transaction.atomic():
         # One sorteo of a unit at a time: the unit's row is the lock. A second one waits
         # here and then reads the inbox and the loads as the first left them (locking
@@ -321,6 +397,7 @@ def sorteo_realizar(
             realizado_por=_usuario(por),
             metodo=sorteo_mod.METODO,
             semilla=semilla,
+            semilla_origen=origen,
             entradas=sorteo_mod.entradas_serializar(grupos, cargas),
             resultado=sorteo_mod.resultado_serializar(asignaciones),
         )
@@ -339,7 +416,11 @@ def sorteo_realizar(
             actor=por,
             accion="coactiva.sorteo",
             obj=registro,
-            detalle={"titulos": len(filas), "procesos": len(asignaciones)},
+            detalle={
+                "titulos": len(filas),
+                "procesos": len(asignaciones),
+                "semilla_origen": origen,
+            },
         )
     return registro
 
@@ -444,7 +525,7 @@ def medida_ordenar(
     momento = _ahora(at)
     with transaction.atomic():
         fila = JuicioCoactivo.objects.select_for_update(of=("self",)).get(pk=juicio.pk)
-        if not fila.abierto:
+        if not fila.en_curso:
             raise CoactivaError(
                 f"El {fila} está «{fila.get_etapa_display()}»: no se pueden ordenar medidas."
             )
@@ -500,6 +581,50 @@ def medida_registrar_vigencia(
 
 # --- Levantamiento (Reglamento C.D. 516 art. 176) ---------------------------------------
 
+EstadoLevantamiento = Levantamiento.Estado
+
+# PENDIENTE: opened, its oficio registered and being rendered; POR_FIRMAR: rendered,
+# waiting for the Director Provincial's signature; EMITIDO: signed, in force, the
+# measures lifted. An oficio found wrong before or after signing is annulled.
+LEVANTAMIENTO_TRANSICIONES: dict[str, frozenset[str]] = {
+    EstadoLevantamiento.PENDIENTE: frozenset(
+        {EstadoLevantamiento.POR_FIRMAR, EstadoLevantamiento.ANULADO}
+    ),
+    EstadoLevantamiento.POR_FIRMAR: frozenset(
+        {EstadoLevantamiento.EMITIDO, EstadoLevantamiento.ANULADO}
+    ),
+    EstadoLevantamiento.EMITIDO: frozenset({EstadoLevantamiento.ANULADO}),
+}
+
+
+def levantamiento_transicion(
+    *,
+    levantamiento: Levantamiento,
+    a: str,
+    por: Any = None,
+    motivo: str = "",
+    at: dt.datetime | None = None,
+    cambios: dict[str, Any] | None = None,
+) -> Levantamiento:
+    """The only way a levantamiento changes state: locks it, checks
+    LEVANTAMIENTO_TRANSICIONES, saves with `cambios` and appends the history row."""
+    with transaction.atomic():
+        fila = Levantamiento.objects.select_for_update().get(pk=levantamiento.pk)
+        if a not in LEVANTAMIENTO_TRANSICIONES.get(fila.estado, frozenset()):
+            raise TransicionInvalida(
+                f"El oficio del {fila} está «{EstadoLevantamiento(fila.estado).label}» y no "
+                f"puede pasar a «{EstadoLevantamiento(a).label}»."
+            )
+        de = fila.estado
+        fila.estado = a
+        for campo, valor in (cambios or {}).items():
+            setattr(fila, campo, valor)
+        fila.save(update_fields=["estado", *(cambios or {})])
+        LevantamientoHistorial.objects.create(
+            levantamiento=fila, de=de, a=a, en=_ahora(at), por=_usuario(por), motivo=motivo[:500]
+        )
+    return fila
+
 
 def _pendientes(juicio: JuicioCoactivo) -> list[TituloCredito]:
     return list(juicio.titulos.exclude(estado__in=EXTINGUIDOS).order_by("anio", "secuencial"))
@@ -515,9 +640,11 @@ def levantamiento_abrir(
 ) -> list[Levantamiento]:
     """Open the levantamiento of every measure of the process that is ordered or in
     force, one per entity, with its oficio registered (verification code known at
-    once) and its PDF queued. Only when every título of the process is CANCELADO or
-    ANULADO (art. 176); otherwise CoactivaError says which título owes how much.
-    Returns the process's live levantamientos (new and earlier ones)."""
+    once, «pendiente de firma» until signed) and its PDF queued; the rendered oficio
+    then waits for the Director Provincial's signature (oficios_firmar). Only when
+    every título of the process is CANCELADO or ANULADO (art. 176); otherwise
+    CoactivaError says which título owes how much. Returns the process's live
+    levantamientos (new and earlier ones)."""
     from coactiva.selectors import motivos_no_elegible
     from coactiva.tasks import oficio_generar
 
@@ -544,7 +671,7 @@ def levantamiento_abrir(
             levantamiento = (
                 Levantamiento.objects.select_for_update()
                 .filter(juicio=fila, entidad_clave=clave)
-                .exclude(estado=Levantamiento.Estado.ANULADO)
+                .exclude(estado=EstadoLevantamiento.ANULADO)
                 .first()
             )
             nuevo = levantamiento is None
@@ -576,48 +703,43 @@ def levantamiento_abrir(
                     descripcion=(
                         f"Extinguidos todos los títulos del proceso, se dispone el levantamiento "
                         f"de {len(grupo)} medida(s) ante {levantamiento.entidad_nombre} "
-                        f"({BASE_LEGAL}). Origen: {levantamiento.get_origen_display()}."
+                        f"({BASE_LEGAL}); el oficio pasa a la firma del/de la "
+                        f"{cargo_firmante(fila)}. Origen: {levantamiento.get_origen_display()}."
                     ),
                     por=por,
                     at=momento,
                 )
                 enqueue_on_commit(oficio_generar, levantamiento.pk)
+        if getattr(solicitud, "pk", None):
+            # Opened before the debtor asked (automatic): the request is linked, so its
+            # filer also gets the oficios' links when they are signed.
+            Levantamiento.objects.filter(juicio=fila, solicitud__isnull=True).exclude(
+                estado=EstadoLevantamiento.ANULADO
+            ).update(solicitud=solicitud)
         vivos = list(
             Levantamiento.objects.filter(juicio=fila)
-            .exclude(estado=Levantamiento.Estado.ANULADO)
+            .exclude(estado=EstadoLevantamiento.ANULADO)
             .select_related("oficio")
             .order_by("id")
         )
     return vivos
 
 
-def _firmante(juicio: JuicioCoactivo) -> str:
-    """Who orders the lifting: the Director Provincial, who holds the coercive
-    jurisdiction (DOMAIN.md §4)."""
-    from core import roles
-
+def cargo_firmante(juicio: JuicioCoactivo) -> str:
+    """Who signs an oficio de levantamiento: the Director Provincial, who holds the
+    coercive jurisdiction (DOMAIN.md §4; C.D. 497: the coactiva unit depends on the
+    Dirección Provincial)."""
     provincia = juicio.unidad.provincia
-    director = (
-        User.objects.filter(
-            groups__name=roles.DIRECTOR_PROVINCIAL,
-            unidad__provincia=provincia,
-            is_active=True,
-        )
-        .order_by("id")
-        .first()
-    )
-    cargo = f"Director(a) Provincial de {provincia.nombre if provincia else 'la provincia'}"
-    if director and director.get_full_name():
-        return f"{director.get_full_name()}, {cargo}, Juez(a) de Coactiva"
-    return f"{cargo}, Juez(a) de Coactiva"
+    lugar = provincia.nombre if provincia else "la provincia"
+    return f"Director(a) Provincial de {lugar}, Juez(a) de Coactiva"
 
 
 def _oficio_registrar(
     *, levantamiento: Levantamiento, medidas: Sequence[MedidaCautelar], at: dt.datetime
 ) -> DocumentoVerificable:
-    """Register the oficio (number and verification code) and what it states publicly.
-    The verification page shows `datos_publicos`: bank accounts appear masked there,
-    so it never shows more than the oficio itself."""
+    """Register the oficio (number and verification code) and what it states publicly,
+    pending its signature. The verification page shows `datos_publicos`: bank
+    accounts appear masked there, so it never shows more than the oficio itself."""
     juicio = levantamiento.juicio
     anio = timezone.localdate(at).year
     numero = sequence_next(clave=f"coactiva.oficio:{juicio.unidad.codigo}:{anio}")
@@ -634,8 +756,9 @@ def _oficio_registrar(
             "Dirigido a": levantamiento.entidad_nombre,
             "Medidas que se levantan": "; ".join(_descripcion_publica(m) for m in medidas),
             "Base legal": BASE_LEGAL,
-            "Firma": _firmante(juicio),
+            "Firma": f"Pendiente de la firma del/de la {cargo_firmante(juicio)}",
         },
+        pendiente_firma=True,
     )
     levantamiento.oficio = documento
     levantamiento.save(update_fields=["oficio"])
@@ -649,9 +772,10 @@ def _descripcion_publica(medida: MedidaCautelar) -> str:
 
 
 def levantamiento_oficio_generar(*, levantamiento_id: int) -> DocumentoVerificable | None:
-    """Render and attach the oficio's PDF (reportlab, QR to /verificar/<código>/), add
-    it to the expediente and mark the measures LEVANTADA. Idempotent: an oficio
-    already issued is returned as it is."""
+    """Render and attach the oficio's PDF (reportlab, QR to /verificar/<código>/, an
+    empty space for the signature) and put it in the signer's queue (POR_FIRMAR). It
+    is not in force, and the measures are not lifted, until it is signed. Idempotent:
+    an oficio already rendered is returned as it is."""
     with transaction.atomic():
         levantamiento = (
             Levantamiento.objects.select_for_update(of=("self",))
@@ -659,10 +783,10 @@ def levantamiento_oficio_generar(*, levantamiento_id: int) -> DocumentoVerificab
             .filter(pk=levantamiento_id)
             .first()
         )
-        if levantamiento is None or levantamiento.estado == Levantamiento.Estado.ANULADO:
+        if levantamiento is None or levantamiento.estado == EstadoLevantamiento.ANULADO:
             return None
         oficio = levantamiento.oficio
-        if levantamiento.estado == Levantamiento.Estado.EMITIDO or oficio is None:
+        if levantamiento.estado != EstadoLevantamiento.PENDIENTE or oficio is None:
             return oficio
         medidas = list(levantamiento.medidas.select_related("canton__provincia").order_by("id"))
         juicio = levantamiento.juicio
@@ -672,28 +796,14 @@ def levantamiento_oficio_generar(*, levantamiento_id: int) -> DocumentoVerificab
             levantamiento=levantamiento,
             medidas=medidas,
             titulos=titulos,
-            firmante=oficio.datos_publicos.get("Firma", ""),
+            cargo_firmante=cargo_firmante(juicio),
         )
         documento_verificable_adjuntar_pdf(documento=oficio, pdf=pdf)
-        momento = timezone.now()
-        levantamiento.estado = Levantamiento.Estado.EMITIDO
-        levantamiento.emitido_en = momento
-        levantamiento.ultimo_error = ""
-        levantamiento.save(update_fields=["estado", "emitido_en", "ultimo_error"])
-        for medida in medidas:
-            if medida.estado == EstadoMedida.LEVANTAMIENTO_SOLICITADO:
-                medida_transicion(
-                    medida=medida,
-                    a=EstadoMedida.LEVANTADA,
-                    at=momento,
-                    motivo=f"{oficio.titulo} emitido.",
-                )
-        actuacion_registrar(
-            juicio=juicio,
-            tipo=Actuacion.Tipo.OFICIO,
-            descripcion=f"{oficio.titulo}, dirigido a {levantamiento.entidad_nombre}.",
-            at=momento,
-            documento=oficio,
+        levantamiento_transicion(
+            levantamiento=levantamiento,
+            a=EstadoLevantamiento.POR_FIRMAR,
+            motivo=f"Oficio generado; pasa a la firma del/de la {cargo_firmante(juicio)}.",
+            cambios={"ultimo_error": ""},
         )
     return oficio
 
@@ -705,22 +815,278 @@ def levantamiento_oficio_fallo(*, levantamiento_id: int, error: str) -> None:
     )
 
 
+# --- Signature of the oficios -------------------------------------------------------------
+
+
+def autoridad_de_firma_error(*, usuario: Any, juicio: JuicioCoactivo) -> str | None:
+    """Why `usuario` may not sign the oficios of `juicio` (None when they may): only a
+    Director Provincial of the process's own province, who holds the coercive
+    jurisdiction there (DOMAIN.md §4). The roles model no delegation, so neither the
+    head of the coactiva unit nor a superuser without that role signs."""
+    from core import roles
+    from core.selectors import has_role
+
+    cargo = cargo_firmante(juicio)
+    if not getattr(usuario, "is_authenticated", False) or not usuario.is_active:
+        return f"Los oficios de levantamiento los firma el/la {cargo}."
+    if not (
+        has_role(usuario, roles.DIRECTOR_PROVINCIAL) and usuario.has_perm("coactiva.firmar_oficio")
+    ):
+        return f"Solo el/la {cargo} firma los oficios de levantamiento de este proceso."
+    if usuario.unidad is None or usuario.unidad.provincia_id != juicio.unidad.provincia_id:
+        return (
+            f"El oficio pertenece a otra provincia: lo firma el/la {cargo}, que ejerce allí "
+            "la jurisdicción coactiva."
+        )
+    return None
+
+
+def _oficio_firmar(
+    *, levantamiento: Levantamiento, por: Any, momento: dt.datetime
+) -> Levantamiento:
+    with transaction.atomic():
+        fila = (
+            Levantamiento.objects.select_for_update(of=("self",))
+            .select_related("juicio__unidad__provincia", "juicio__empleador", "oficio")
+            .get(pk=levantamiento.pk)
+        )
+        if fila.estado != EstadoLevantamiento.POR_FIRMAR or fila.oficio is None:
+            raise CoactivaError(
+                f"El oficio del {fila} está «{fila.get_estado_display()}»: solo se firman "
+                "oficios por firmar."
+            )
+        juicio = fila.juicio
+        if error := autoridad_de_firma_error(usuario=por, juicio=juicio):
+            raise CoactivaError(error)
+        oficio = fila.oficio
+        with oficio.archivo.open("rb") as handle:
+            revisado = handle.read()
+        nombre = por.get_full_name() or por.username
+        cargo = cargo_firmante(juicio)
+        local = timezone.localtime(momento)
+        firmado = coactiva_pdf.estampar_firma(
+            pdf=revisado, nombre=nombre, cargo=cargo, firmado_en=momento
+        )
+        firma = FirmaOficio(
+            levantamiento=fila,
+            origen=FirmaOficio.Origen.PLATAFORMA,
+            firmado_por=por,
+            nombre=nombre,
+            cargo=cargo,
+            firmado_en=momento,
+            archivo_revisado=oficio.archivo.name,  # the file the signer reviewed, kept
+            sha256_revisado=oficio.sha256,
+        )
+        oficio = documento_verificable_firmar(
+            documento=oficio,
+            pdf=firmado,
+            datos_publicos={
+                "Firma": (f"{nombre}, {cargo}. Firmado el {local:%d/%m/%Y} a las {local:%H:%M}.")
+            },
+        )
+        firma.sha256_firmado = oficio.sha256
+        firma.save()
+        fila = levantamiento_transicion(
+            levantamiento=fila,
+            a=EstadoLevantamiento.EMITIDO,
+            por=por,
+            at=momento,
+            motivo=f"Firmado por {nombre}, {cargo}.",
+            cambios={"emitido_en": momento},
+        )
+        for medida in fila.medidas.order_by("id"):
+            if medida.estado == EstadoMedida.LEVANTAMIENTO_SOLICITADO:
+                medida_transicion(
+                    medida=medida,
+                    a=EstadoMedida.LEVANTADA,
+                    por=por,
+                    at=momento,
+                    motivo=f"{oficio.titulo} firmado.",
+                )
+        actuacion_registrar(
+            juicio=juicio,
+            tipo=Actuacion.Tipo.OFICIO,
+            descripcion=(
+                f"{oficio.titulo}, dirigido a {fila.entidad_nombre}, firmado por {nombre}, "
+                f"{cargo}, el {local:%d/%m/%Y %H:%M}."
+            ),
+            por=por,
+            at=momento,
+            documento=oficio,
+        )
+        audit_log(
+            actor=por,
+            accion="coactiva.oficio_firmado",
+            obj=fila,
+            detalle={
+                "oficio": oficio.codigo,
+                "sha256_revisado": firma.sha256_revisado,
+                "sha256_firmado": firma.sha256_firmado,
+            },
+        )
+    fila.oficio = oficio
+    return fila
+
+
+@dataclass(frozen=True)
+class ResultadoFirma:
+    firmados: list[Levantamiento]
+    errores: list[str]  # Spanish, one per oficio that was not signed
+
+
+def oficios_firmar(
+    *, levantamientos: Iterable[Levantamiento], por: Any, at: dt.datetime | None = None
+) -> ResultadoFirma:
+    """The Director Provincial signs oficios de levantamiento (Reglamento C.D. 516 art.
+    176; the coercive jurisdiction is theirs, DOMAIN.md §4). Each signature records
+    who and when (FirmaOficio, append-only, and the audit trail), stamps the signer's
+    name, title and date-time in the oficio's signature space, and only then: the
+    oficio is in force on /verificar/, its measures are LEVANTADA, the process records
+    the actuación with its folio, and the debtor gets an e-mail per process with the
+    verification links of the oficios just signed (and says which still wait).
+
+    Each oficio is signed on its own: one that cannot be (not by this signer, already
+    signed or annulled) is reported in `errores` and does not stop the others. This is
+    not a certified electronic signature: see coactiva.pdf.estampar_firma."""
+    momento = _ahora(at)
+    por_juicio: dict[int, list[Levantamiento]] = defaultdict(list)
+    for levantamiento in levantamientos:
+        por_juicio[levantamiento.juicio_id].append(levantamiento)
+    firmados: list[Levantamiento] = []
+    errores: list[str] = []
+    for grupo in por_juicio.values():
+        with transaction.atomic():
+            de_este: list[Levantamiento] = []
+            for levantamiento in sorted(grupo, key=lambda lev: lev.pk):
+                try:
+                    de_este.append(
+                        _oficio_firmar(levantamiento=levantamiento, por=por, momento=momento)
+                    )
+                except ValidationError as exc:
+                    errores.append(f"{levantamiento}: {' '.join(exc.messages)}")
+            if de_este:
+                _avisar_oficios_firmados(firmados=de_este)
+            firmados += de_este
+    return ResultadoFirma(firmados=firmados, errores=errores)
+
+
+def _avisar_oficios_firmados(*, firmados: Sequence[Levantamiento]) -> None:
+    juicio = firmados[0].juicio
+    empleador = juicio.empleador
+    faltan = list(
+        juicio.levantamientos.filter(
+            estado__in=[EstadoLevantamiento.PENDIENTE, EstadoLevantamiento.POR_FIRMAR]
+        ).order_by("id")
+    )
+    solicitantes = [lev.solicitud.email for lev in firmados if lev.solicitud is not None]
+    correo_enviar(
+        para=[empleador.email, *solicitantes],
+        asunto=f"Oficios de levantamiento firmados: juicio coactivo {juicio.numero}",
+        plantilla="levantamiento_firmado",
+        contexto={
+            "empleador": empleador,
+            "juicio": juicio,
+            "firmados": firmados,
+            "faltan": faltan,
+        },
+        evento="coactiva.oficios_firmados",
+        obj=juicio,
+    )
+
+
+def oficios_por_firmar_recordar(*, hoy: dt.date | None = None) -> int:
+    """Daily on business days (core/schedule.py): remind each province's Director
+    Provincial of the oficios de levantamiento that have waited for their signature
+    more than COACTIVA_FIRMA_RECORDATORIO_DIAS business days since the levantamiento
+    was ordered (the public complaint: lifting is slow once the debt is settled). One
+    e-mail per province and day: running it again the same day sends nothing new.
+    Returns the number of e-mails queued."""
+    from django.conf import settings as django_settings
+    from django.urls import reverse
+
+    from coactiva.selectors import espera_habil
+    from core import roles
+    from core.models import Correo, Provincia
+
+    hoy = hoy or timezone.localdate()
+    limite = parametros.valor("COACTIVA_FIRMA_RECORDATORIO_DIAS", en=hoy)
+    por_provincia: dict[str, list[tuple[Levantamiento, int]]] = defaultdict(list)
+    for levantamiento in (
+        Levantamiento.objects.filter(estado=EstadoLevantamiento.POR_FIRMAR)
+        .select_related("juicio__unidad", "juicio__empleador", "oficio")
+        .order_by("abierto_en", "id")
+    ):
+        dias = espera_habil(levantamiento, hoy=hoy)
+        provincia_id = levantamiento.juicio.unidad.provincia_id
+        if dias > limite and provincia_id:
+            por_provincia[provincia_id].append((levantamiento, dias))
+    if not por_provincia:
+        return 0
+    directores: dict[str, list[str]] = defaultdict(list)
+    for provincia_id, email in User.objects.filter(
+        groups__name=roles.DIRECTOR_PROVINCIAL,
+        is_active=True,
+        unidad__provincia_id__in=list(por_provincia),
+    ).values_list("unidad__provincia_id", "email"):
+        if email:
+            directores[provincia_id].append(email)
+    ya_enviados = set(
+        Correo.objects.filter(
+            evento="coactiva.firma_recordatorio",
+            creado_en__date=timezone.localdate(),  # the day it runs, whatever `hoy` says
+            object_id__in=list(por_provincia),
+        ).values_list("object_id", flat=True)
+    )
+    provincias = Provincia.objects.in_bulk(list(por_provincia))
+    url = django_settings.SITE_URL + reverse("admin:coactiva_oficioporfirmar_changelist")
+    enviados = 0
+    for provincia_id, filas in por_provincia.items():
+        if provincia_id in ya_enviados or not directores.get(provincia_id):
+            continue
+        with transaction.atomic():
+            correo_enviar(
+                para=directores[provincia_id],
+                asunto=(
+                    f"{len(filas)} oficio(s) de levantamiento esperan su firma hace más de "
+                    f"{limite} días hábiles"
+                ),
+                plantilla="oficios_por_firmar",
+                contexto={
+                    "provincia": provincias[provincia_id],
+                    "hoy": hoy,
+                    "limite": limite,
+                    "filas": filas,
+                    "url": url,
+                },
+                evento="coactiva.firma_recordatorio",
+                obj=provincias[provincia_id],
+            )
+        enviados += 1
+    return enviados
+
+
 def oficio_anular(
     *, levantamiento: Levantamiento, motivo: str, por: Any = None, at: dt.datetime | None = None
 ) -> Levantamiento:
-    """Annul an oficio issued in error: /verificar/ then says «anulado», and its
-    measures stand again (VIGENTE) until a new levantamiento is opened."""
+    """Annul an oficio issued in error, or found wrong before it was signed:
+    /verificar/ then says «anulado», and its measures stand again (VIGENTE) until a
+    new levantamiento is opened."""
     if not motivo.strip():
         raise CoactivaError({"motivo": ["Indique el motivo de la anulación."]})
     momento = _ahora(at)
     with transaction.atomic():
         fila = Levantamiento.objects.select_for_update(of=("self",)).get(pk=levantamiento.pk)
-        if fila.estado == Levantamiento.Estado.ANULADO:
+        if fila.estado == EstadoLevantamiento.ANULADO:
             raise CoactivaError("El oficio ya está anulado.")
         if fila.oficio is not None:
             documento_verificable_anular(documento=fila.oficio, motivo=motivo.strip(), por=por)
-        fila.estado = Levantamiento.Estado.ANULADO
-        fila.save(update_fields=["estado"])
+        fila = levantamiento_transicion(
+            levantamiento=fila,
+            a=EstadoLevantamiento.ANULADO,
+            por=por,
+            at=momento,
+            motivo=motivo.strip(),
+        )
         for medida in fila.medidas.select_for_update().order_by("id"):
             if medida.estado in (EstadoMedida.LEVANTADA, EstadoMedida.LEVANTAMIENTO_SOLICITADO):
                 medida_transicion(
@@ -786,9 +1152,82 @@ def titulo_extinguido(*, titulo: TituloCredito, at: dt.datetime, por: Any = None
                 "empleador": empleador,
                 "juicio": juicio,
                 "levantamientos": levantamientos,
+                "cargo": cargo_firmante(juicio),
             },
             evento="coactiva.levantamiento",
             obj=juicio,
+        )
+
+
+def _juicio_de_titulo(titulo: TituloCredito) -> JuicioCoactivo | None:
+    linea = JuicioTitulo.objects.filter(titulo=titulo).first()
+    if linea is None:
+        return None
+    return (
+        JuicioCoactivo.objects.select_for_update(of=("self",))
+        .select_related("empleador", "unidad")
+        .get(pk=linea.juicio_id)
+    )
+
+
+def titulo_en_convenio(
+    *, titulo: TituloCredito, at: dt.datetime, por: Any = None, motivo: str = ""
+) -> None:
+    """Called by cartera, inside its transaction, after a título of a process went EN
+    CONVENIO (an approved convenio de purga de mora covers it, DOMAIN.md §3). Records
+    it in the process; when every título still owed is covered, the process is
+    suspended in CONVENIO. Its measures stay in force: the agreement does not lift
+    them (only art. 176's full payment or annulment does), and they keep securing the
+    debt if the agreement breaks."""
+    juicio = _juicio_de_titulo(titulo)
+    if juicio is None:
+        return
+    actuacion_registrar(
+        juicio=juicio,
+        tipo=Actuacion.Tipo.TITULO,
+        descripcion=f"El {titulo} queda en convenio de pago. {motivo}".strip(),
+        por=por,
+        at=at,
+    )
+    pendientes = _pendientes(juicio)
+    if juicio.en_curso and all(t.estado == TituloCredito.Estado.EN_CONVENIO for t in pendientes):
+        juicio_transicion(
+            juicio=juicio,
+            a=Etapa.CONVENIO,
+            por=por,
+            at=at,
+            motivo=(
+                "Un convenio de pago aprobado cubre todos los títulos pendientes; el proceso "
+                "se suspende mientras se cumpla y las medidas cautelares se mantienen."
+            ),
+        )
+
+
+def titulo_convenio_incumplido(
+    *, titulo: TituloCredito, at: dt.datetime, por: Any = None, motivo: str = ""
+) -> None:
+    """Called by cartera, inside its transaction, after a título left its convenio
+    back to coactiva (the agreement broke: DOMAIN.md §3, two unpaid installments of a
+    purga de mora). A process suspended in CONVENIO resumes in the stage it was in:
+    what was done before the agreement (requerimiento, citación, measures) stands, so
+    the process neither starts over nor skips a step the debtor is owed."""
+    juicio = _juicio_de_titulo(titulo)
+    if juicio is None:
+        return
+    actuacion_registrar(
+        juicio=juicio,
+        tipo=Actuacion.Tipo.TITULO,
+        descripcion=f"El {titulo} vuelve a coactiva. {motivo}".strip(),
+        por=por,
+        at=at,
+    )
+    if juicio.etapa == Etapa.CONVENIO:
+        juicio_transicion(
+            juicio=juicio,
+            a=juicio.etapa_antes_convenio or Etapa.MEDIDAS,
+            por=por,
+            at=at,
+            motivo="Convenio de pago incumplido: se reanuda el proceso en la etapa en que estaba.",
         )
 
 
@@ -796,10 +1235,14 @@ def levantamiento_resolver(
     *, solicitud: Any, aprobada: bool, motivo: str, por: Any
 ) -> list[DocumentoVerificable]:
     """Resolutor of the trámite «Levantamiento de medidas cautelares» (seed 000,
-    tramites.resolutores): on approval, the oficios of every process of the filer whose
-    títulos are all cancelled or annulled, opening the levantamiento where it was not
-    open yet and reusing the oficios the automatic levantamiento already issued. With
-    nothing to lift, refuses in Spanish saying which título owes how much."""
+    tramites.resolutores): on approval, for every process of the filer whose títulos
+    are all cancelled or annulled, opens the levantamiento where it was not open yet
+    (reusing what the automatic levantamiento already did) and returns the oficios
+    already signed by the Director Provincial. An oficio still awaiting its signature
+    is never handed out: the filer gets instead a verifiable «constancia» that lists
+    each one with its verification code (whose page says «pendiente de firma» until it
+    is signed), and the signature e-mails the links (oficios_firmar). With nothing to
+    lift, refuses in Spanish saying which título owes how much."""
     from cartera.models import Empleador
 
     if not aprobada:
@@ -819,15 +1262,17 @@ def levantamiento_resolver(
             Q(medidas__estado__in=MedidaCautelar.EN_FIRME)
             | Q(
                 levantamientos__estado__in=[
-                    Levantamiento.Estado.PENDIENTE,
-                    Levantamiento.Estado.EMITIDO,
+                    EstadoLevantamiento.PENDIENTE,
+                    EstadoLevantamiento.POR_FIRMAR,
+                    EstadoLevantamiento.EMITIDO,
                 ]
             )
         )
         .distinct()
         .order_by("pk")
     )
-    oficios: list[DocumentoVerificable] = []
+    firmados: list[DocumentoVerificable] = []
+    por_firmar: list[Levantamiento] = []
     motivos: list[str] = []
     from coactiva.selectors import motivos_no_elegible
 
@@ -839,14 +1284,57 @@ def levantamiento_resolver(
         for levantamiento in levantamiento_abrir(
             juicio=juicio, origen=Levantamiento.Origen.SOLICITUD, por=por, solicitud=solicitud
         ):
-            oficio = levantamiento_oficio_generar(levantamiento_id=levantamiento.pk)
-            if oficio is not None:
-                oficios.append(oficio)
-    if not oficios:
+            # Rendered now if the task has not yet: it enters the signer's queue at once.
+            levantamiento_oficio_generar(levantamiento_id=levantamiento.pk)
+            levantamiento.refresh_from_db()
+            if levantamiento.estado == EstadoLevantamiento.EMITIDO and levantamiento.oficio:
+                firmados.append(levantamiento.oficio)
+            elif levantamiento.estado == EstadoLevantamiento.POR_FIRMAR:
+                por_firmar.append(levantamiento)
+    if not firmados and not por_firmar:
         if motivos:
             raise CoactivaError(" ".join(motivos))
         raise CoactivaError(
             f"{empleador.razon_social} no tiene procesos coactivos con medidas cautelares "
             "que levantar."
         )
-    return oficios
+    if por_firmar:
+        firmados.append(_constancia_por_firmar(solicitud=solicitud, levantamientos=por_firmar))
+    return firmados
+
+
+def _constancia_por_firmar(
+    *, solicitud: Any, levantamientos: Sequence[Levantamiento]
+) -> DocumentoVerificable:
+    """What the filer gets for oficios still awaiting the Director's signature: which
+    oficio goes to which entity, its verification code, and that it is not in force
+    until signed (they will be e-mailed the links then)."""
+    juicio = levantamientos[0].juicio
+    cargo = cargo_firmante(juicio)
+    filas = [
+        (
+            lev.juicio.numero,
+            lev.entidad_nombre,
+            lev.oficio.datos_publicos.get("Oficio N.º", "") if lev.oficio else "",
+            lev.oficio.codigo if lev.oficio else "",
+        )
+        for lev in levantamientos
+    ]
+    documento = documento_verificable_emitir(
+        tipo=DocumentoVerificable.Tipo.RESOLUCION,
+        titulo=f"Constancia de levantamiento dispuesto, trámite {solicitud.numero}",
+        datos_publicos={
+            "Número de trámite": solicitud.numero,
+            "Juicios coactivos": ", ".join(dict.fromkeys(f[0] for f in filas)),
+            "Oficios pendientes de firma": "; ".join(
+                f"{oficio} dirigido a {entidad} (código {codigo})"
+                for _, entidad, oficio, codigo in filas
+            ),
+            "Firma los oficios": cargo,
+        },
+    )
+    pdf = coactiva_pdf.constancia_por_firmar(
+        documento=documento, solicitud=solicitud, filas=filas, cargo=cargo, unidad=juicio.unidad
+    )
+    documento_verificable_adjuntar_pdf(documento=documento, pdf=pdf)
+    return documento

@@ -40,3 +40,11 @@ def oficios_pendientes_barrer(antiguedad_segundos: int = 180) -> int:
     for levantamiento_id in ids:
         send_now(oficio_generar, levantamiento_id)
     return len(ids)
+
+
+@shared_task(acks_late=True, max_retries=3, default_retry_delay=300)
+def oficios_por_firmar_recordar() -> int:
+    """Daily on business days (core/schedule.py): remind each Director Provincial of the
+    oficios de levantamiento waiting for their signature too long (once per province
+    and day)."""
+    return services.oficios_por_firmar_recordar()

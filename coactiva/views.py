@@ -1,20 +1,23 @@
-"""Coactiva staff pages: the expediente of a process (one foliated PDF) and the
-bimonthly report per unit (C.D. 497 3.5.3 n) with CSV/XLSX export. Staff only,
-permission-checked and scoped (a Secretario-Abogado reaches only their processes)."""
+"""Coactiva staff pages: the expediente of a process (one foliated PDF), an oficio de
+levantamiento's PDF (for its signer) and the bimonthly report per unit (C.D. 497 3.5.3
+n) with CSV/XLSX export. Staff only, permission-checked and scoped (a Secretario-Abogado
+reaches only their processes)."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 
 from coactiva import pdf, selectors
 from coactiva.forms import FiltroBimestreForm, bimestre_actual
+from coactiva.models import Levantamiento
 from core.db import lee_de_replica
 from core.export import FORMATOS, tabla_respuesta
 from core.services import audit_log
+from core.storage import private_file_response
 
 
 def _exigir(request: HttpRequest, permiso: str) -> None:
@@ -40,6 +43,37 @@ def expediente(request: HttpRequest, pk: int) -> HttpResponse:
     respuesta["Content-Disposition"] = f'attachment; filename="expediente_{juicio.numero}.pdf"'
     respuesta["Cache-Control"] = "private, no-store"
     return respuesta
+
+
+@login_required(login_url="admin:login")
+def oficio_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """An oficio de levantamiento's PDF, opened in the browser by staff who may see its
+    process (the signer reads it before signing; once signed it is the signed one).
+    Audited."""
+    _exigir(request, "coactiva.view_levantamiento")
+    levantamiento = get_object_or_404(
+        Levantamiento.objects.filter(juicio__in=selectors.juicios_visibles(request.user))
+        .exclude(oficio__isnull=True)
+        .exclude(oficio__archivo="")
+        .select_related("oficio"),
+        pk=pk,
+    )
+    oficio = levantamiento.oficio
+    if oficio is None:  # excluded above; narrows the type
+        raise Http404("Oficio no encontrado")
+    audit_log(
+        actor=request.user,
+        accion="coactiva.oficio_visto",
+        obj=levantamiento,
+        detalle={"oficio": oficio.codigo, "estado": levantamiento.estado},
+        request=request,
+    )
+    return private_file_response(
+        oficio.archivo.name,
+        download_name=f"oficio-{levantamiento.numero_oficio or oficio.codigo}.pdf",
+        content_type="application/pdf",
+        inline=True,
+    )
 
 
 @login_required(login_url="admin:login")

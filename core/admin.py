@@ -267,8 +267,16 @@ class EventoAuditoriaAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(DocumentoVerificable)
 class DocumentoVerificableAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["codigo", "tipo", "titulo", "emitido_en", "vigente_hasta", "anulado_en"]
-    list_filter = ["tipo"]
+    list_display = [
+        "codigo",
+        "tipo",
+        "titulo",
+        "emitido_en",
+        "vigente_hasta",
+        "pendiente_firma",
+        "anulado_en",
+    ]
+    list_filter = ["tipo", "pendiente_firma"]
     search_fields = ["codigo", "titulo"]
     date_hierarchy = "emitido_en"
     show_full_result_count = False

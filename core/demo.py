@@ -105,6 +105,14 @@ STAFF = [
         "Directora Provincial, Pichincha",
     ),
     (
+        "director.09",
+        "Ricardo",
+        "Villacís",
+        "09-direccion",
+        roles.DIRECTOR_PROVINCIAL,
+        "Director Provincial, Guayas",
+    ),
+    (
         "analista.cartera.09",
         "Jorge",
         "Briones",

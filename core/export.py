@@ -12,8 +12,14 @@ from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 FORMATOS = {"csv", "xlsx"}
+
+# Spreadsheet formula injection (OWASP "CSV injection"): a text cell that starts with one
+# of these is read by Excel or LibreOffice as a formula (=HYPERLINK(...), DDE payloads).
+FORMULA_PREFIJOS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class _Echo:
@@ -29,13 +35,30 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def _parece_formula(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIJOS)
+
+
 def _csv_text(value: Any) -> Any:
-    # Spreadsheet formula injection: a cell that starts with = + - @ is shown as text.
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@"}:
+    # A leading apostrophe makes the spreadsheet show the cell as text.
+    if _parece_formula(value):
         return "'" + value
     if isinstance(value, Decimal):
         return f"{value:.2f}"
     return _cell(value)
+
+
+def _xlsx_cell(hoja: WriteOnlyWorksheet, value: Any) -> Any:
+    """openpyxl stores any string starting with "=" as a formula. A cell that looks like
+    one is written as a string with the "quote prefix" style (what Excel sets when a
+    user types an apostrophe): it shows as typed, is not evaluated, and stays text if
+    someone edits it."""
+    if not _parece_formula(value):
+        return _cell(value)
+    celda = WriteOnlyCell(hoja, value=value)
+    celda.data_type = "s"
+    celda.quotePrefix = True
+    return celda
 
 
 def tabla_respuesta(
@@ -52,9 +75,9 @@ def tabla_respuesta(
     if formato == "xlsx":
         libro = Workbook(write_only=True)
         hoja = libro.create_sheet(title=nombre[:31])
-        hoja.append(list(encabezados))
+        hoja.append([_xlsx_cell(hoja, v) for v in encabezados])
         for fila in filas:
-            hoja.append([_cell(v) for v in fila])
+            hoja.append([_xlsx_cell(hoja, v) for v in fila])
         buffer = io.BytesIO()
         libro.save(buffer)
         response = HttpResponse(

@@ -322,7 +322,8 @@ class DocumentoVerificable(models.Model):
     """Every document the portal issues with a QR code (oficios, certificates,
     resolutions, receipts, authorizations) is registered here; `/verificar/<codigo>/`
     shows exactly `datos_publicos` (what the document itself states) and whether it is
-    in force."""
+    in force. A document that an authority must sign (the oficios de levantamiento) is
+    registered `pendiente_firma` and is not in force until it is signed."""
 
     class Tipo(models.TextChoices):
         ACUSE_RECIBO = "acuse_recibo", _("Acuse de recibo")
@@ -343,6 +344,11 @@ class DocumentoVerificable(models.Model):
     datos_publicos = models.JSONField(_("datos publicados"), default=dict)
     emitido_en = models.DateTimeField(_("emitido en"), default=timezone.now)
     vigente_hasta = models.DateField(_("vigente hasta"), null=True, blank=True)
+    pendiente_firma = models.BooleanField(
+        _("pendiente de firma"),
+        default=False,
+        help_text=_("Generado pero aún no firmado por la autoridad: no está en vigor."),
+    )
     anulado_en = models.DateTimeField(_("anulado en"), null=True, blank=True)
     motivo_anulacion = models.CharField(_("motivo de anulación"), max_length=200, blank=True)
     archivo = models.FileField(

@@ -115,6 +115,13 @@ DEFINICIONES: dict[str, Definicion] = {
     "COACTIVA_TERMINO_CITACION": Definicion(
         int, "Término para pagar o dimitir bienes tras la orden de pago inmediato (días).", 3, "COA"
     ),
+    "COACTIVA_FIRMA_RECORDATORIO_DIAS": Definicion(
+        int,
+        "Días hábiles que un oficio de levantamiento puede esperar la firma del Director "
+        "Provincial antes de que se le recuerde cada día.",
+        2,
+        "Estándar de servicio interno (Reglamento C.D. 516, art. 176: levantamiento sin demora)",
+    ),
 }
 
 _CACHE_VERSION_KEY = "parametros:version"

@@ -126,6 +126,9 @@ _COACTIVA_LECTURA = [
         "medidacautelar",
         "medidahistorial",
         "levantamiento",
+        "levantamientohistorial",
+        "firmaoficio",
+        "oficioporfirmar",
         "titulorecibido",
     )
 ]
@@ -177,6 +180,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_COACTIVA_LECTURA,
         "coactiva.sortear_titulos",
         "coactiva.anular_oficio",
+        # The Director Provincial holds the coercive jurisdiction (DOMAIN.md §4): the
+        # oficios de levantamiento are theirs to sign. No role models a delegation.
+        "coactiva.firmar_oficio",
         "coactiva.ver_reportes",
     ],
     SUPERVISOR_NACIONAL: [

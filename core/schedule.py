@@ -52,6 +52,12 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "coactiva.tasks.oficios_pendientes_barrer",
         "schedule": crontab(minute="*/5"),
     },
+    # ...and each Director Provincial hears of the oficios waiting for their signature
+    # longer than COACTIVA_FIRMA_RECORDATORIO_DIAS business days.
+    "coactiva-recordar-oficios-por-firmar": {
+        "task": "coactiva.tasks.oficios_por_firmar_recordar",
+        "schedule": crontab(minute=15, hour=7, day_of_week="mon-fri"),
+    },
     # Ventanilla back office (tramites/tasks.py): archive requests whose filer did not
     # answer a request for documents in time, then tell each unit's heads what is due.
     "tramites-archivar-abandonadas": {

@@ -188,15 +188,19 @@ def documento_verificable_emitir(
     pdf: bytes | None = None,
     vigente_hasta: dt.date | None = None,
     codigo: str | None = None,
+    pendiente_firma: bool = False,
 ) -> DocumentoVerificable:
     """Register an issued document so its QR code can be verified. `datos_publicos` must
-    hold only what the document itself states (the verification page shows it)."""
+    hold only what the document itself states (the verification page shows it). With
+    `pendiente_firma` the page says it awaits its signature and is not in force until
+    documento_verificable_firmar."""
     documento = DocumentoVerificable(
         codigo=codigo or new_verification_code(),
         tipo=tipo,
         titulo=titulo,
         datos_publicos=datos_publicos,
         vigente_hasta=vigente_hasta,
+        pendiente_firma=pendiente_firma,
     )
     documento.save()
     if pdf is not None:
@@ -211,6 +215,23 @@ def documento_verificable_adjuntar_pdf(*, documento: DocumentoVerificable, pdf: 
     documento.sha256 = sha256_of(contenido)
     documento.archivo.save(generated_name("verificables", "pdf"), contenido, save=False)
     documento.save(update_fields=["archivo", "sha256"])
+
+
+def documento_verificable_firmar(
+    *, documento: DocumentoVerificable, pdf: bytes, datos_publicos: dict[str, Any]
+) -> DocumentoVerificable:
+    """A document that awaited its signature is signed: its signed PDF replaces the one
+    reviewed (the caller keeps that one, e.g. in its signature record), the public data
+    gain what the signature states, and it is in force from now on."""
+    with transaction.atomic():
+        fila = DocumentoVerificable.objects.select_for_update().get(pk=documento.pk)
+        if not fila.pendiente_firma or fila.anulado_en:
+            raise ValueError(f"{fila} no está pendiente de firma.")
+        fila.datos_publicos = {**fila.datos_publicos, **datos_publicos}
+        fila.pendiente_firma = False
+        fila.save(update_fields=["datos_publicos", "pendiente_firma"])
+        documento_verificable_adjuntar_pdf(documento=fila, pdf=pdf)
+    return fila
 
 
 def documento_verificable_anular(*, documento: DocumentoVerificable, motivo: str, por: Any) -> None:

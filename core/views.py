@@ -71,6 +71,8 @@ def verificar(request: HttpRequest, codigo: str) -> HttpResponse:
             estado = "desconocido"
         elif documento.anulado_en:
             estado = "anulado"
+        elif documento.pendiente_firma:
+            estado = "pendiente_firma"
         elif documento.vigente_hasta and documento.vigente_hasta < timezone.localdate():
             estado = "vencido"
         else:

@@ -65,6 +65,7 @@ URL_POLICIES: dict[str, str] = {
     "cartera:reporte_cambios": STAFF,
     "coactiva:reportes": STAFF,
     "coactiva:expediente": STAFF_OBJETO,
+    "coactiva:oficio_pdf": STAFF_OBJETO,
     "cartera:ingresar": PUBLIC,
     "cartera:salir": PUBLIC,
     "cartera:clave_olvidada": PUBLIC,
@@ -125,6 +126,7 @@ ADMIN_SCOPE: dict[str, str] = {
     "coactiva.juiciocoactivo": "unidad__provincia",
     "coactiva.medidacautelar": "juicio__unidad__provincia",
     "coactiva.levantamiento": "juicio__unidad__provincia",
+    "coactiva.oficioporfirmar": "juicio__unidad__provincia",
     "coactiva.secretarioabogado": "unidad__provincia",
     "coactiva.sorteoregistro": "unidad__provincia",
     "coactiva.titulorecibido": "unidad_coactiva__provincia",
@@ -183,6 +185,14 @@ def demo() -> dict[str, Any]:
     assert juicio is not None, "the demo needs a coactiva process in Pichincha with a lawyer"
     abogado = juicio.secretario.usuario.username  # type: ignore[union-attr]
     otro_abogado = next(u for u in SECRETARIOS_17 if u != abogado)
+    from coactiva.models import Levantamiento
+
+    levantamiento = (
+        Levantamiento.objects.filter(juicio__unidad__provincia_id="17")
+        .exclude(oficio__archivo="")
+        .first()
+    )
+    assert levantamiento is not None, "the demo needs an oficio de levantamiento in Pichincha"
     # A título of Pichincha waiting for the sorteo (the demo sends all to processes).
     from cartera.models import TituloCredito
     from core.models import Unidad
@@ -218,6 +228,7 @@ def demo() -> dict[str, Any]:
     return {
         "documento_17": documento,
         "juicio_17": juicio,
+        "levantamiento_17": levantamiento,
         "glosa": glosa,
         "acuerdo": acuerdo,
         "autorizacion": autorizacion,
@@ -248,6 +259,7 @@ KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "tramites:consulta_documento": lambda d: {"documento_id": d["documento_17"].pk},
     "tramites:documento_staff": lambda d: {"documento_id": d["documento_17"].pk},
     "coactiva:expediente": lambda d: {"pk": d["juicio_17"].pk},
+    "coactiva:oficio_pdf": lambda d: {"pk": d["levantamiento_17"].pk},
     "tramites:expediente": lambda d: {"solicitud_id": d["documento_17"].solicitud_id},
     "cartera:clave_nueva": lambda d: {"uidb64": "MQ", "token": "x-y"},
     "cartera:certificado_pdf": lambda d: {"codigo": "AAAAA-AAAAA-AAAAA-AAAAA-A"},

@@ -297,6 +297,7 @@ _QUEUE_TASKS = {
         "cartera.tasks.recordar_glosas",
         "cartera.tasks.revisar_acuerdos",
         "coactiva.tasks.oficios_pendientes_barrer",
+        "coactiva.tasks.oficios_por_firmar_recordar",
         "core.tasks.feriados_nacionales_cargar",
         "core.tasks.limpieza_diaria",
         "tramites.tasks.solicitudes_abandonadas_archivar",

@@ -53,7 +53,7 @@ def test_the_sorteo_tells_each_debtor_its_process_once(django_capture_on_commit_
         for e in deudores
     }
     with django_capture_on_commit_callbacks(execute=True):
-        services.sorteo_realizar(unidad=unidad, semilla="avisos")
+        services.sorteo_realizar(unidad=unidad, semilla_fijada="avisos")
     for deudor in deudores:
         (cuerpo,) = _recibidos(deudor.email, "juicio coactivo N.º")
         juicio = JuicioCoactivo.objects.get(empleador=deudor)

@@ -44,8 +44,17 @@ def test_demo_processes_stages_and_the_two_stories(client: Client) -> None:
     oficios = Levantamiento.objects.filter(juicio=pagado, estado="emitido")
     assert oficios.count() == 2
     for levantamiento in oficios:
+        assert levantamiento.firma.firmado_por.username == "director.09"
         pagina = client.get(f"/verificar/{levantamiento.oficio.codigo}/").content.decode()
-        assert "auténtico y vigente" in pagina
+        assert "auténtico y vigente" in pagina and "Ricardo Villacís" in pagina
+    # Pichincha's Director finds an oficio waiting for the signature, late.
+    client.force_login(User.objects.get(username="director.17"))
+    cola = client.get("/admin/coactiva/oficioporfirmar/").content.decode()
+    espera = Levantamiento.objects.get(estado="por_firmar", juicio__unidad__provincia_id="17")
+    assert espera.numero_oficio in cola and 'style="color:#b00"' in cola
+    assert (
+        "pendiente de firma" in client.get(f"/verificar/{espera.oficio.codigo}/").content.decode()
+    )
 
     client.force_login(User.objects.get(username="secretario.17"))
     lista = client.get("/admin/coactiva/juiciocoactivo/")

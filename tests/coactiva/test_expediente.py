@@ -107,15 +107,17 @@ def test_staff_of_another_unit_and_employers_cannot(client: Client) -> None:
 def test_the_oficios_of_the_levantamiento_are_foliated_where_the_index_says(
     client: Client, django_capture_on_commit_callbacks
 ) -> None:
-    """After the automatic levantamiento the expediente holds each oficio's PDF: the
+    """Once the Director signs them, the expediente holds each oficio's signed PDF: the
     file has the cover plus one page per recorded foja, stamped 1..n in order, and
-    each oficio's first page carries its verification code under the folio recorded
-    for it."""
-    from tests.coactiva.test_levantamiento import pagar_todo
+    each oficio's first page carries its verification code and the signature under
+    the folio recorded for it."""
+    from tests.coactiva.test_levantamiento import firmar_todo, pagar_todo
 
     juicio = JuicioCoactivoFactory(con_medidas=True, n_titulos=1)
     with django_capture_on_commit_callbacks(execute=True):
         pagar_todo(juicio.titulos.get())
+    assert not juicio.actuaciones.filter(documento__isnull=False).exists()  # not signed yet
+    firmar_todo(juicio)
     actuaciones = list(juicio.actuaciones.select_related("documento").order_by("numero"))
     oficios = [a for a in actuaciones if a.documento_id]
     assert len(oficios) == 3
@@ -132,3 +134,4 @@ def test_the_oficios_of_the_levantamiento_are_foliated_where_the_index_says(
         assert re.findall(r"Folio (\d+)", texto) == [str(folio)]
     for a in oficios:
         assert a.documento.codigo in textos[portada + a.folio_desde - 1]
+        assert "FIRMADO POR" in textos[portada + a.folio_hasta - 1]

@@ -1,6 +1,6 @@
 """Levantamiento de medidas cautelares (Reglamento C.D. 516 art. 176): only when every
 título of the process is cancelled or annulled, then automatic, with one verifiable
-oficio per entity."""
+oficio per entity, in force once the Director Provincial signs it."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from cartera.models import Pago, TituloCredito
 from cartera.selectors import linea_deuda
 from coactiva import selectors, services
 from coactiva.models import JuicioCoactivo, Levantamiento, MedidaCautelar
-from core.models import Correo, DocumentoVerificable
+from core.models import Correo, DocumentoVerificable, User
 from tests.factories import EmpleadorFactory, JuicioCoactivoFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +36,31 @@ def pagar_todo(titulo: TituloCredito) -> Pago:
     return cartera_services.pago_registrar(
         obligacion=titulo, monto=deuda.total, fecha=hoy, canal=Pago.Canal.COACTIVA
     )
+
+
+def director_de(provincia: str = "17", **datos: object) -> User:
+    """The Director Provincial (the signer of the oficios) of a province."""
+    from core import roles
+    from tests.factories import staff
+
+    existente = User.objects.filter(username=f"director-{provincia}-direccion").first()
+    return existente or staff(
+        roles.DIRECTOR_PROVINCIAL,
+        f"{provincia}-direccion",
+        username=f"director-{provincia}-direccion",
+        **datos,
+    )
+
+
+def firmar_todo(juicio: JuicioCoactivo, director: User | None = None) -> list[Levantamiento]:
+    """The Director signs every oficio of the process waiting for the signature."""
+    director = director or director_de(juicio.unidad.provincia_id)
+    resultado = services.oficios_firmar(
+        levantamientos=juicio.levantamientos.filter(estado=Levantamiento.Estado.POR_FIRMAR),
+        por=director,
+    )
+    assert resultado.errores == []
+    return resultado.firmados
 
 
 def test_paying_two_of_three_keeps_the_measures_and_the_third_lifts_them(
@@ -61,6 +86,11 @@ def test_paying_two_of_three_keeps_the_measures_and_the_third_lifts_them(
         pagar_todo(titulos[2])
     juicio.refresh_from_db()
     assert juicio.etapa == JuicioCoactivo.Etapa.CANCELADO
+    # Ordered at once, the oficios wait for the Director's signature: not in force yet.
+    assert set(juicio.levantamientos.values_list("estado", flat=True)) == {"por_firmar"}
+    assert set(juicio.medidas.values_list("estado", flat=True)) == {"levantamiento"}
+    with django_capture_on_commit_callbacks(execute=True):
+        firmar_todo(juicio)
     assert set(juicio.medidas.values_list("estado", flat=True)) == {"levantada"}
     levantamientos = list(juicio.levantamientos.select_related("oficio"))
     assert sorted(lev.entidad_nombre for lev in levantamientos) == [
@@ -83,11 +113,16 @@ def test_paying_two_of_three_keeps_the_measures_and_the_third_lifts_them(
     banco = next(lev for lev in levantamientos if lev.entidad_tipo == "institucion_financiera")
     pagina = client.get(f"/verificar/{banco.oficio.codigo}/").content.decode()
     assert "2200123456" not in pagina and "terminada en 3456" in pagina
-    # The employer is told by e-mail, with the verification links.
-    correo = Correo.objects.get(evento="coactiva.levantamiento")
+    # The employer is told by e-mail when the levantamiento is ordered, and gets the
+    # verification links once the oficios are signed.
+    abierto = Correo.objects.get(evento="coactiva.levantamiento")
+    assert abierto.para == [juicio.empleador.email]
+    assert not any(lev.oficio.codigo in abierto.cuerpo_texto for lev in levantamientos)
+    assert "pasan a la firma" in abierto.cuerpo_texto
+    correo = Correo.objects.get(evento="coactiva.oficios_firmados")
     assert correo.para == [juicio.empleador.email]
     assert all(lev.oficio.codigo in correo.cuerpo_texto for lev in levantamientos)
-    assert len(mail.outbox) == 1
+    assert len(mail.outbox) == 2
 
 
 def test_the_precheck_says_elegible_after_annulment_and_the_resolutor_reuses_oficios(
@@ -108,9 +143,23 @@ def test_the_precheck_says_elegible_after_annulment_and_the_resolutor_reuses_ofi
     assert len(automaticos) == 3
 
     class Solicitud:
+        numero = "VV-2026-000001"
+        solicitante_nombre = "Contador Autorizado"
         empleador = juicio.empleador
         empleador_identificacion = juicio.empleador.identificacion
 
+    # Not signed yet: the filer gets a constancia with the oficios' codes, no oficio.
+    (constancia,) = services.levantamiento_resolver(
+        solicitud=Solicitud(), aprobada=True, motivo="", por=None
+    )
+    assert constancia.tipo == DocumentoVerificable.Tipo.RESOLUCION
+    codigos = set(
+        DocumentoVerificable.objects.filter(pk__in=automaticos).values_list("codigo", flat=True)
+    )
+    texto = texto_pdf(constancia.archivo.open("rb").read())
+    assert all(c in texto for c in codigos) and "pendientes de la firma" in texto
+    assert juicio.levantamientos.count() == 3  # reused, not opened again
+    firmar_todo(juicio)
     oficios = services.levantamiento_resolver(
         solicitud=Solicitud(), aprobada=True, motivo="", por=None
     )
@@ -143,6 +192,7 @@ def test_an_annulled_oficio_says_so_and_the_measures_stand_again(
     juicio = JuicioCoactivoFactory(con_medidas=True, n_titulos=1)
     with django_capture_on_commit_callbacks(execute=True):
         pagar_todo(juicio.titulos.get())
+    firmar_todo(juicio)
     lev = juicio.levantamientos.get(entidad_tipo="ant")
     services.oficio_anular(levantamiento=lev, motivo="Placa mal transcrita.")
     pagina = client.get(f"/verificar/{lev.oficio.codigo}/")
@@ -154,7 +204,7 @@ def test_an_annulled_oficio_says_so_and_the_measures_stand_again(
     with django_capture_on_commit_callbacks(execute=True):
         services.levantamiento_abrir(juicio=juicio, origen=Levantamiento.Origen.MANUAL)
     nuevo = juicio.levantamientos.exclude(pk=lev.pk).get(entidad_tipo="ant")
-    assert nuevo.oficio.codigo != lev.oficio.codigo and nuevo.estado == "emitido"
+    assert nuevo.oficio.codigo != lev.oficio.codigo and nuevo.estado == "por_firmar"
 
 
 def test_tampered_and_unknown_codes_say_so(
@@ -222,16 +272,24 @@ def test_a_ventanilla_request_approved_through_the_registered_resolutor(
             fecha=timezone.localdate(),
             canal=Pago.Canal.COACTIVA,
         )
+    (constancia,) = resolutor(solicitud=solicitud, aprobada=True, motivo="", por=None)
+    assert constancia.tipo == DocumentoVerificable.Tipo.RESOLUCION and constancia.archivo
+    assert set(juicio.levantamientos.values_list("solicitud", flat=True)) == {solicitud.pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        firmar_todo(juicio)
     oficios = resolutor(solicitud=solicitud, aprobada=True, motivo="", por=None)
-    assert len(oficios) == 3 and all(o.archivo for o in oficios)
+    assert len(oficios) == 3 and all(o.archivo and not o.pendiente_firma for o in oficios)
+    # The filer, who was promised the links, gets them with the employer.
+    correo = Correo.objects.get(evento="coactiva.oficios_firmados")
+    assert correo.para == [empleador.email, solicitud.email]
 
 
 def test_each_oficio_states_what_the_issue_asks_and_its_qr_encodes_the_verification_url(
     django_capture_on_commit_callbacks,
 ) -> None:
     """Process number, debtor (razón social, RUC), the measure and its asset, Reglamento
-    art. 176, the signing authority, and a QR code whose content is exactly the public
-    verification address of that oficio."""
+    art. 176, the signing authority (stamped when it signs), and a QR code whose
+    content is exactly the public verification address of that oficio."""
     from core import roles
     from core.pdf import qr_png, verification_url
     from tests.factories import staff
@@ -240,6 +298,7 @@ def test_each_oficio_states_what_the_issue_asks_and_its_qr_encodes_the_verificat
     juicio = JuicioCoactivoFactory(con_medidas=True, n_titulos=1)
     with django_capture_on_commit_callbacks(execute=True):
         pagar_todo(juicio.titulos.get())
+    firmar_todo(juicio, director)
     bienes = {
         "institucion_financiera": "cuenta N.º 2200123456",
         "registro_propiedad": "predio N.º 1234567 (Quito, Pichincha)",
@@ -255,7 +314,9 @@ def test_each_oficio_states_what_the_issue_asks_and_its_qr_encodes_the_verificat
             lev.entidad_nombre,
             bienes[lev.entidad_tipo],
             "art. 176",
-            f"{director.get_full_name()}, Director(a) Provincial de Pichincha",
+            # the signature stamped in its space: name, title, date and time
+            f"FIRMADO POR {director.get_full_name()} Director(a) Provincial de Pichincha, "
+            f"Juez(a) de Coactiva Fecha y hora: {timezone.localtime():%d/%m/%Y}",
             lev.oficio.codigo,
         ):
             assert dato in texto, (lev.entidad_nombre, dato)

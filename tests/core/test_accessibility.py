@@ -13,11 +13,15 @@ def test_platform_pages_have_no_serious_accessibility_violations(page, axe) -> N
     doc = documento_verificable_emitir(
         tipo="resolucion", titulo="Resolución", datos_publicos={"Número": "1"}
     )
+    por_firmar = documento_verificable_emitir(
+        tipo="oficio_levantamiento", titulo="Oficio", datos_publicos={}, pendiente_firma=True
+    )
     problems = []
     for url in [
         "/",
         "/verificar/",
         f"/verificar/{doc.codigo}/",
+        f"/verificar/{por_firmar.codigo}/",
         f"/verificar/{new_verification_code()}/",
         "/verificar/ABC/",
         "/no-existe/",

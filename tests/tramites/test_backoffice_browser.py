@@ -1,8 +1,11 @@
-"""The levantamiento from catalogue to oficio, in a real browser (Chromium) with a real
-Celery worker: an employer whose process is paid finds the trámite in the catalogue and
-files the levantamiento in the Ventanilla Virtual; Pichincha's coactiva unit takes it,
-asks for a clearer certificate, the filer uploads it, the unit approves, and the filer
-downloads the oficios de levantamiento and verifies one by its code."""
+"""The levantamiento from payment to verifiable oficio, in a real browser (Chromium)
+with a real Celery worker: the last título of a process is paid and the worker renders
+the oficios, which are not in force until Pichincha's Director Provincial opens them in
+the signing queue of the admin and signs them; the employer finds the trámite in the
+catalogue and files the levantamiento in the Ventanilla Virtual; Pichincha's coactiva
+unit takes it, asks for a clearer certificate, the filer uploads it, the unit approves,
+and the filer downloads the signed oficios de levantamiento and verifies one by its
+code."""
 
 from __future__ import annotations
 
@@ -51,6 +54,46 @@ def test_coactiva_attends_a_levantamiento_from_filing_to_the_verifiable_result(j
         ),
         message="el worker no generó los oficios de levantamiento",
     )
+
+    # Rendered, the oficios wait for the Director Provincial: not in force yet.
+    pendiente = DocumentoVerificable.objects.filter(tipo="oficio_levantamiento").first()
+    page.goto(f"/verificar/{pendiente.codigo}/")
+    expect(page.get_by_text("Documento pendiente de firma")).to_be_visible()
+    staff(
+        ROLE.DIRECTOR_PROVINCIAL,
+        "17-direccion",
+        username="directora.17",
+        first_name="Gabriela",
+        last_name="Mena",
+    )
+    despacho = page.context.browser.new_context(
+        locale="es-EC", base_url=page.url.split("/verificar")[0]
+    )
+    firma = despacho.new_page()
+    firma.goto("/admin/login/?next=/admin/coactiva/oficioporfirmar/")
+    firma.locator("[name=username]").fill("directora.17")
+    firma.locator("[name=password]").fill(PASSWORD)
+    firma.locator("[type=submit]").click()
+    firma.wait_for_url("**/admin/coactiva/oficioporfirmar/")
+    filas = firma.locator("#result_list tbody tr")
+    expect(filas).to_have_count(3)
+    expect(filas.first).to_contain_text(juicio.numero)
+    expect(filas.first).to_contain_text("0 días hábiles")
+    screenshot(firma, "firma-cola")
+    # She reads each oficio before signing it (the link opens the PDF).
+    enlace = filas.first.get_by_role("link", name="Abrir el PDF")
+    pdf = firma.request.get(enlace.get_attribute("href"))
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.body().startswith(b"%PDF")
+    firma.locator("#action-toggle").check()
+    firma.locator("select[name=action]").select_option("firmar")
+    firma.locator("button[name=index]").first.click()
+    expect(firma.get_by_text("Va a firmar 3 oficios")).to_be_visible()
+    firma.get_by_label("Revisé los oficios y los firmo").check()
+    screenshot(firma, "firma-confirmar")
+    firma.get_by_role("button", name="Firmar").click()
+    expect(firma.get_by_text("firmado y en vigor")).to_have_count(3)
+    expect(firma.locator("#result_list")).to_have_count(0)  # the queue is empty
+    despacho.close()
 
     # The filer finds the trámite in the catalogue and starts it in the Ventanilla.
     page.goto("/tramites/")
@@ -177,6 +220,7 @@ def test_coactiva_attends_a_levantamiento_from_filing_to_the_verifiable_result(j
     oficio = DocumentoVerificable.objects.get(sha256=resultados[0].sha256)
     assert oficio.tipo == "oficio_levantamiento"
     subsanar.goto(f"/verificar/{oficio.codigo}/")
-    assert juicio.numero in subsanar.content() and "auténtico" in subsanar.content().lower()
+    expect(subsanar.get_by_text("Documento auténtico y vigente")).to_be_visible()
+    assert juicio.numero in subsanar.content() and "Gabriela Mena" in subsanar.content()
     screenshot(subsanar, "verificar-oficio")
     filer.close()

@@ -1,8 +1,13 @@
 """Run the sorteo of the títulos received by the coactiva units, or re-run a logged
-one to check it (an auditor's check)."""
+one to check it (an auditor's check).
+
+A real draw's seed comes from the system (coactiva.services.sorteo_realizar), never
+from the operator: a seed someone chose would let them choose the result. There is
+no option to pass one; re-running a draw from its log is --verificar."""
 
 from __future__ import annotations
 
+import argparse
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -24,13 +29,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--unidad", help="Código de la unidad (p. ej. 17-coactiva); por defecto, todas."
         )
-        parser.add_argument("--semilla", help="Semilla del sorteo (por defecto, aleatoria).")
+        # Kept only to answer whoever still passes it (it used to exist): see handle().
+        parser.add_argument("--semilla", help=argparse.SUPPRESS)
         parser.add_argument("--usuario", help="Usuario que realiza el sorteo (queda registrado).")
         parser.add_argument(
             "--verificar", type=int, metavar="N", help="Reproduce el sorteo N.º N y compara."
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["semilla"] is not None:
+            raise CommandError(
+                "La semilla de un sorteo la genera el sistema al azar y queda registrada; "
+                "no se puede elegir. Para reproducir un sorteo registrado use --verificar N."
+            )
         if options["verificar"]:
             self._verificar(options["verificar"])
             return
@@ -48,16 +59,14 @@ class Command(BaseCommand):
             if not services.titulos_por_sortear(unidad=unidad).exists():
                 continue
             try:
-                registro = services.sorteo_realizar(
-                    unidad=unidad, por=por, semilla=options["semilla"]
-                )
+                registro = services.sorteo_realizar(unidad=unidad, por=por)
             except ValidationError as exc:
                 self.stderr.write(f"{unidad.nombre}: {' '.join(exc.messages)}")
                 continue
             self.stdout.write(
                 self.style.SUCCESS(
                     f"{unidad.nombre}: {registro}, {len(registro.resultado)} proceso(s), "
-                    f"semilla {registro.semilla}."
+                    f"semilla {registro.semilla} (generada al azar por el sistema)."
                 )
             )
 
@@ -74,3 +83,5 @@ class Command(BaseCommand):
                 "procesos abiertos."
             )
         )
+        if registro.semilla_origen != SorteoRegistro.SemillaOrigen.SISTEMA:
+            self.stdout.write(self.style.WARNING(f"ATENCIÓN: {selectors.SEMILLA_FIJADA_AVISO}"))
