@@ -206,13 +206,12 @@ def reporte_impugnaciones(request: HttpRequest) -> HttpResponseBase:
     propia = _provincia_propia(request)
     este_mes = timezone.localdate().replace(day=1)
     anterior = add_plazo(este_mes, months=-1)
-    form = FiltroMesForm(
-        request.GET or None, nacional=propia is None, ultimo=este_mes, initial={"mes": anterior}
-    )
-    datos: dict[str, Any] = {}
-    if form.is_bound:
-        form.is_valid()
-        datos = form.cleaned_data  # the fields that are valid, even if another is not
+    parametros = request.GET.copy()
+    if not parametros.get("mes"):  # the picker shows the month the page reports
+        parametros["mes"] = f"{anterior:%Y-%m}"
+    form = FiltroMesForm(parametros, nacional=propia is None, ultimo=este_mes)
+    form.is_valid()
+    datos = form.cleaned_data  # the fields that are valid, even if another is not
     mes = datos.get("mes") or anterior
     provincia = datos.get("provincia")
     reporte = selectors.impugnaciones_del_mes(

@@ -302,6 +302,9 @@ def test_impugnaciones_report_opens_on_last_month_with_its_figures_per_province(
     assert f"Impugnaciones de glosas de {date_format(mes, MES)}" in html
     assert "Pichincha" in html and "Guayas" in html and "Total nacional" in html
     assert 'role="img"' in html  # the chart of received vs resolved per month
+    # The month picker shows that month, also when only a province was chosen.
+    filtrado = supervisor.get("/cartera/reportes/impugnaciones/?provincia=17").content.decode()
+    assert f'value="{mes:%Y-%m}"' in html and f'value="{mes:%Y-%m}"' in filtrado
     assert "USD 867,99" in html  # three glosas of USD 289,33 challenged in Pichincha
 
     filas = _hoja(supervisor, "/cartera/reportes/impugnaciones/?formato=xlsx")
