@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from django.db import connection
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from cartera import batch, interes, selectors, services
 from cartera.models import (
     Empleador,
     Glosa,
+    Impugnacion,
     Pago,
     Planilla,
     PlanillaHistorial,
@@ -407,14 +410,32 @@ def obligaciones(ctx: DemoContext) -> None:
 
     # The nightly jobs, replayed at their dates: each month's glosas are generated and
     # notified three days after the due date; the previous month's, whose término ran
-    # out, get their títulos that same night.
+    # out, get their títulos that same night. A few glosas of each month are challenged
+    # within their término, and the Comisión's resolutions land on their own dates,
+    # each before the next job that would see its glosa.
+    comision: list[tuple[Impugnacion, dt.date, bool]] = []
     for k in (6, 5, 4, 3):
         momento = _momento(vence[k] + dt.timedelta(days=3), 1)
+        comision = _resolver_impugnaciones(comision, antes_de=momento.date())
         batch.titulos_emitir(at=momento, avisar=False)
         batch.glosas_generar(periodo=periodos[k], at=momento, notificar=True, avisar=False)
+        notificadas = _notificadas(periodos[k], excluir)
+        muestra = notificadas.order_by("id")[: min(30, max(3, notificadas.count() // 4))]
+        comision += _impugnar(muestra, hoy=hoy)
     momento = _momento(vence[2] + dt.timedelta(days=3), 1)
+    comision = _resolver_impugnaciones(comision, antes_de=momento.date())
     batch.glosas_vencer(at=momento)  # last month's término ran out; títulos not yet issued
     batch.glosas_generar(periodo=periodos[2], at=momento)
+    # A few notified one by one the next day (and challenged), so last month has
+    # impugnaciones received as well as resolved.
+    emitidas = Glosa.objects.filter(periodo=periodos[2], estado=Glosa.Estado.EMITIDA).exclude(
+        empleador__in=excluir
+    )
+    al_dia_siguiente = _momento(momento.date() + dt.timedelta(days=1), 9)
+    for glosa in emitidas.order_by("id")[: min(30, max(1, emitidas.count() // 5))]:
+        services.glosa_notificar(glosa=glosa, at=al_dia_siguiente)
+    comision += _impugnar(_notificadas(periodos[2], excluir).order_by("id"), hoy=hoy)
+    _resolver_impugnaciones(comision, antes_de=hoy)  # later ones: still pending
     # Notified two days ago: still within their término.
     batch.glosas_notificar(at=_momento(hoy - dt.timedelta(days=2), 6), avisar=False)
 
@@ -435,6 +456,62 @@ def obligaciones(ctx: DemoContext) -> None:
         f"  {planillas + Planilla.objects.filter(empleador__in=demo).count()} planillas, "
         f"{Glosa.objects.count()} glosas y {TituloCredito.objects.count()} títulos de crédito."
     )
+
+
+def _notificadas(periodo: dt.date, excluir: list[int]) -> QuerySet[Glosa]:
+    return Glosa.objects.filter(periodo=periodo, estado=Glosa.Estado.NOTIFICADA).exclude(
+        empleador__in=excluir
+    )
+
+
+def _impugnar(glosas: Iterable[Glosa], *, hoy: dt.date) -> list[tuple[Impugnacion, dt.date, bool]]:
+    """Challenge `glosas` within their término, registered the day they are filed except
+    one in four, registered two days later (paper filed at an office). Returns when the
+    Comisión will resolve each and how (a third accepted), 21 to 60 days after filing."""
+    plan = []
+    for i, glosa in enumerate(glosas):
+        assert glosa.termino_desde is not None and glosa.vence_en is not None  # noqa: S101 - NOTIFICADA
+        presentada = min(glosa.termino_desde + dt.timedelta(days=1 + i % 6), glosa.vence_en)
+        registrada = presentada + dt.timedelta(days=2 if i % 4 == 3 else 0)
+        if registrada >= hoy:
+            continue
+        impugnacion = services.impugnacion_registrar(
+            glosa=glosa,
+            presentada_el=presentada,
+            fundamentos=(
+                "El empleador afirma que la planilla fue pagada a tiempo; adjunta el comprobante."
+                if i % 2
+                else "Los trabajadores de la planilla ya no laboraban en la empresa en el periodo."
+            ),
+            at=_momento(registrada, 11),
+        )
+        plan.append((impugnacion, presentada + dt.timedelta(days=21 + (i * 13) % 40), i % 3 == 0))
+    return plan
+
+
+def _resolver_impugnaciones(
+    plan: list[tuple[Impugnacion, dt.date, bool]], *, antes_de: dt.date
+) -> list[tuple[Impugnacion, dt.date, bool]]:
+    """Register the Comisión's resolutions planned before `antes_de` (accepted: glosa
+    ANULADA; rejected: its término restarts); return the rest, still pending."""
+    resto = []
+    for impugnacion, el, aceptada in plan:
+        if el >= antes_de:
+            resto.append((impugnacion, el, aceptada))
+            continue
+        services.impugnacion_resolver(
+            impugnacion=impugnacion,
+            aceptada=aceptada,
+            resolucion=f"CPPC-{impugnacion.glosa.provincia_id}-{el:%Y}-{impugnacion.pk}",
+            resuelta_el=el,
+            detalle=(
+                "Se comprobó el pago de la planilla; la glosa se anula."
+                if aceptada
+                else "No se justificó el pago ni la inexistencia de la obligación."
+            ),
+            at=_momento(el, 15),
+        )
+    return resto
 
 
 def _historias_demo(demo: list[Empleador], periodos: dict[int, dt.date], hoy: dt.date) -> None:

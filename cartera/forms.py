@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -37,7 +38,18 @@ class FiltroMesForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
-    def __init__(self, *args: Any, nacional: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, nacional: bool = True, ultimo: dt.date | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.ultimo = ultimo
         if not nacional:
             del self.fields["provincia"]
+        if ultimo is not None:
+            self.fields["mes"].widget.attrs["max"] = f"{ultimo:%Y-%m}"
+
+    def clean_mes(self) -> dt.date | None:
+        mes: dt.date | None = self.cleaned_data.get("mes")
+        if mes is not None and self.ultimo is not None and mes > self.ultimo:
+            raise forms.ValidationError("El mes no puede ser posterior al actual.")
+        return mes

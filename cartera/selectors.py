@@ -7,12 +7,27 @@ done by the database (GROUP BY and conditional sums), never row by row in Python
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from django.db.models import Count, DecimalField, F, Model, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Max,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -22,6 +37,8 @@ from cartera.models import (
     Empleador,
     Glosa,
     GlosaHistorial,
+    Impugnacion,
+    Pago,
     Planilla,
     PlanillaHistorial,
     TituloCredito,
@@ -405,6 +422,184 @@ def _limites_mes(mes: dt.date) -> tuple[dt.datetime, dt.datetime]:
     desde = dt.datetime.combine(mes, dt.time.min, tzinfo=zona)
     hasta = dt.datetime.combine(add_plazo(mes, months=1), dt.time.min, tzinfo=zona)
     return desde, hasta
+
+
+# --- Impugnaciones (C.D. 497, 2nd and 5th general dispositions) -----------------------------
+
+
+@dataclass
+class FilaImpugnaciones:
+    """One province's impugnaciones de glosas in a month. `dias_suma` and `dias_maximo`
+    are calendar days from presentation to the notified resolution, over those resolved
+    in the month; the average is derived so that totals weigh every case alike."""
+
+    provincia: str
+    nombre: str
+    recibidas: int = 0
+    aceptadas: int = 0
+    rechazadas: int = 0
+    pendientes: int = 0
+    capital: Decimal = CERO
+    valor: Decimal = CERO
+    dias_suma: int = 0
+    dias_maximo: int | None = None
+    registradas_tarde: int = 0
+
+    @property
+    def resueltas(self) -> int:
+        return self.aceptadas + self.rechazadas
+
+    @property
+    def dias_promedio(self) -> Decimal | None:
+        if not self.resueltas:
+            return None
+        return (Decimal(self.dias_suma) / self.resueltas).quantize(Decimal("0.1"))
+
+    def sumar(self, otra: FilaImpugnaciones) -> None:
+        for campo in (
+            "recibidas",
+            "aceptadas",
+            "rechazadas",
+            "pendientes",
+            "capital",
+            "valor",
+            "dias_suma",
+            "registradas_tarde",
+        ):
+            setattr(self, campo, getattr(self, campo) + getattr(otra, campo))
+        if otra.dias_maximo is not None:
+            self.dias_maximo = max(self.dias_maximo or 0, otra.dias_maximo)
+
+
+@dataclass
+class ReporteImpugnaciones:
+    mes: dt.date
+    corte: dt.date  # pending counted at the end of this day: the month's last, or today
+    filas: list[FilaImpugnaciones]
+    total: FilaImpugnaciones
+    es_nacional: bool
+    tendencia: list[tuple[dt.date, int, int]]  # (month, received, resolved), oldest first
+
+    @property
+    def vacio(self) -> bool:
+        return not (self.total.recibidas or self.total.resueltas or self.total.pendientes)
+
+
+MESES_TENDENCIA = 12
+
+
+def _valor_al_registrar() -> Any:
+    """What the challenged glosa was worth when the impugnación was registered: its
+    capital, multas, recargos and liquidated interest, less the interest that payments
+    registered afterwards liquidated (the only thing that changes a glosa's amounts), so
+    a month's report reads the same whenever it is run."""
+    liquidado_despues = (
+        Pago.objects.filter(
+            glosa_id=OuterRef("glosa_id"), registrado_en__gt=OuterRef("registrada_en")
+        )
+        .values("glosa_id")
+        .annotate(s=Sum("intereses_liquidados"))
+        .values("s")
+    )
+    return (
+        F("glosa__capital")
+        + F("glosa__intereses")
+        + F("glosa__multas")
+        + F("glosa__recargos")
+        - Coalesce(Subquery(liquidado_despues, output_field=_DINERO), Value(CERO))
+    )
+
+
+def impugnaciones_del_mes(
+    *, user: Any, mes: dt.date, provincia: str | None = None, hoy: dt.date | None = None
+) -> ReporteImpugnaciones:
+    """The impugnación processes of a month, per province (the Director Provincial's
+    monthly report to the Dirección Nacional, C.D. 497 2nd general disposition):
+    received (by the date the employer filed them), resolved (by the date the
+    Comisión's resolution was notified; accepted: glosa ANULADA, rejected: término
+    restarts), pending at the end of the month (or today, for the current month), the
+    capital and registered total of the glosas challenged, days to resolution, and how
+    many were registered on a later day than received (the 5th disposition asks for it
+    at once). A province is the glosa's Dirección Provincial. National users may narrow
+    it to one `provincia`. Three queries."""
+    hoy = hoy or timezone.localdate()
+    propia = provincia_de(user)
+    provincia = propia or provincia
+    mes = mes.replace(day=1)
+    hasta = add_plazo(mes, months=1)
+    corte = min(hasta - dt.timedelta(days=1), hoy)
+    provincias = Provincia.objects.order_by("codigo")
+    if provincia is not None:
+        provincias = provincias.filter(codigo=provincia)
+    filas = {p.codigo: FilaImpugnaciones(provincia=p.codigo, nombre=p.nombre) for p in provincias}
+    base = Impugnacion.objects.all()
+    if provincia is not None:
+        base = base.filter(glosa__provincia_id=provincia)
+
+    recibida = Q(presentada_el__gte=mes, presentada_el__lt=hasta)
+    resuelta = Q(resuelta_el__gte=mes, resuelta_el__lt=hasta)
+    pendiente = Q(presentada_el__lte=corte) & (
+        Q(resuelta_el__isnull=True) | Q(resuelta_el__gt=corte)
+    )
+    dias = ExpressionWrapper(F("resuelta_el") - F("presentada_el"), output_field=DurationField())
+    datos = (
+        base.filter(
+            Q(presentada_el__lt=hasta), Q(resuelta_el__isnull=True) | Q(resuelta_el__gte=mes)
+        )
+        .values("glosa__provincia_id")
+        .annotate(
+            recibidas=Count("id", filter=recibida),
+            aceptadas=Count("id", filter=resuelta & Q(estado=Impugnacion.Estado.ACEPTADA)),
+            rechazadas=Count("id", filter=resuelta & Q(estado=Impugnacion.Estado.RECHAZADA)),
+            pendientes=Count("id", filter=pendiente),
+            capital=Sum("glosa__capital", filter=recibida),
+            valor=Sum(_valor_al_registrar(), filter=recibida, output_field=_DINERO),
+            dias_suma=Sum(dias, filter=resuelta),
+            dias_maximo=Max(dias, filter=resuelta),
+            tarde=Count("id", filter=recibida & Q(registrada_en__date__gt=F("presentada_el"))),
+        )
+        .order_by()
+    )
+    for dato in datos:
+        fila = filas[dato["glosa__provincia_id"]]
+        fila.recibidas = dato["recibidas"]
+        fila.aceptadas = dato["aceptadas"]
+        fila.rechazadas = dato["rechazadas"]
+        fila.pendientes = dato["pendientes"]
+        fila.capital = dato["capital"] or CERO
+        fila.valor = dato["valor"] or CERO
+        fila.dias_suma = dato["dias_suma"].days if dato["dias_suma"] is not None else 0
+        fila.dias_maximo = dato["dias_maximo"].days if dato["dias_maximo"] is not None else None
+        fila.registradas_tarde = dato["tarde"]
+    es_nacional = provincia is None
+    total = FilaImpugnaciones(provincia="", nombre="Total nacional" if es_nacional else "Total")
+    for fila in filas.values():
+        total.sumar(fila)
+
+    # The trend: received and resolved in each of the twelve months to `mes`.
+    inicio = add_plazo(mes, months=-(MESES_TENDENCIA - 1))
+    meses = [add_plazo(inicio, months=k) for k in range(MESES_TENDENCIA + 1)]
+    agregados: dict[str, Any] = {}
+    for k, (desde_k, hasta_k) in enumerate(itertools.pairwise(meses)):
+        agregados[f"r{k}"] = Count(
+            "id", filter=Q(presentada_el__gte=desde_k, presentada_el__lt=hasta_k)
+        )
+        agregados[f"s{k}"] = Count(
+            "id", filter=Q(resuelta_el__gte=desde_k, resuelta_el__lt=hasta_k)
+        )
+    por_mes = base.filter(
+        Q(presentada_el__gte=inicio, presentada_el__lt=hasta)
+        | Q(resuelta_el__gte=inicio, resuelta_el__lt=hasta)
+    ).aggregate(**agregados)
+    tendencia = [(m, por_mes[f"r{k}"], por_mes[f"s{k}"]) for k, m in enumerate(meses[:-1])]
+    return ReporteImpugnaciones(
+        mes=mes,
+        corte=corte,
+        filas=list(filas.values()),
+        total=total,
+        es_nacional=es_nacional,
+        tendencia=tendencia,
+    )
 
 
 # --- Employer portal ------------------------------------------------------------------------

@@ -9,6 +9,11 @@ urlpatterns = [
     path("cartera/reportes/mora/", views.reporte_mora, name="reporte_mora"),
     path("cartera/reportes/antiguedad/", views.reporte_antiguedad, name="reporte_antiguedad"),
     path("cartera/reportes/cambios/", views.reporte_cambios, name="reporte_cambios"),
+    path(
+        "cartera/reportes/impugnaciones/",
+        views.reporte_impugnaciones,
+        name="reporte_impugnaciones",
+    ),
     # Employer portal
     path("empleador/ingresar/", views_empleador.Ingresar.as_view(), name="ingresar"),
     path("empleador/salir/", views_empleador.salir, name="salir"),

@@ -1,7 +1,8 @@
 """Staff report pages (C.D. 497, 7th general disposition: the monthly mora in its three
-states; 2.3.2.2 j-k: aging and state changes). Staff only, permission-checked
-(cartera.ver_reportes) and narrowed to the staff member's province; every export is
-audited. Each page issues a fixed number of queries whatever the data size."""
+states; 2.3.2.2 j-k: aging and state changes; 2nd general disposition: the monthly
+impugnación processes). Staff only, permission-checked (cartera.ver_reportes) and
+narrowed to the staff member's province; every export is audited. Each page issues a
+fixed number of queries whatever the data size."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from django.utils import timezone
 from cartera import selectors
 from cartera.forms import FiltroMesForm, FiltroProvinciaForm
 from cartera.models import Glosa, TituloCredito
+from core.calendar import add_plazo
 from core.db import lee_de_replica
 from core.export import FORMATOS, tabla_respuesta
 from core.services import audit_log
@@ -193,4 +195,73 @@ def reporte_cambios(request: HttpRequest) -> HttpResponseBase:
         request,
         "cartera/reportes/cambios.html",
         {"form": form, "reporte": reporte, "provincia": provincia},
+    )
+
+
+@_reporte
+def reporte_impugnaciones(request: HttpRequest) -> HttpResponseBase:
+    """The impugnaciones de glosas of a month per province (C.D. 497, 2nd general
+    disposition: a monthly report); by default the month before this one, the last
+    complete one."""
+    propia = _provincia_propia(request)
+    este_mes = timezone.localdate().replace(day=1)
+    anterior = add_plazo(este_mes, months=-1)
+    parametros = request.GET.copy()
+    if not parametros.get("mes"):  # the picker shows the month the page reports
+        parametros["mes"] = f"{anterior:%Y-%m}"
+    form = FiltroMesForm(parametros, nacional=propia is None, ultimo=este_mes)
+    form.is_valid()
+    datos = form.cleaned_data  # the fields that are valid, even if another is not
+    mes = datos.get("mes") or anterior
+    provincia = datos.get("provincia")
+    reporte = selectors.impugnaciones_del_mes(
+        user=request.user, mes=mes, provincia=provincia.codigo if provincia else None
+    )
+    filas = [*reporte.filas, reporte.total] if reporte.es_nacional else reporte.filas
+    exportado = _exportar(
+        request,
+        nombre=f"impugnaciones_{reporte.mes:%Y%m}",
+        encabezados=[
+            "Provincia",
+            "Recibidas",
+            "Resueltas",
+            "Aceptadas (glosa anulada)",
+            "Rechazadas (término reiniciado)",
+            f"Pendientes al {reporte.corte:%d/%m/%Y}",
+            "Capital impugnado",
+            "Total registrado impugnado",
+            "Días promedio hasta la resolución",
+            "Días máximos hasta la resolución",
+            "Registradas después del día de recepción",
+        ],
+        filas=[
+            [
+                f.nombre,
+                f.recibidas,
+                f.resueltas,
+                f.aceptadas,
+                f.rechazadas,
+                f.pendientes,
+                f.capital,
+                f.valor,
+                # A day count, not money: written as 12.5, not as an amount (12.50).
+                float(f.dias_promedio) if f.dias_promedio is not None else None,
+                f.dias_maximo,
+                f.registradas_tarde,
+            ]
+            for f in filas
+        ],
+    )
+    if exportado is not None:
+        return exportado
+    return render(
+        request,
+        "cartera/reportes/impugnaciones.html",
+        {
+            "form": form,
+            "reporte": reporte,
+            "provincia": provincia,
+            "grafico": [(f"{m:%m/%Y}", r, s) for m, r, s in reporte.tendencia],
+            "hay_tendencia": any(r or s for _, r, s in reporte.tendencia),
+        },
     )

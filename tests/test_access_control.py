@@ -63,6 +63,7 @@ URL_POLICIES: dict[str, str] = {
     "cartera:reporte_mora": STAFF,
     "cartera:reporte_antiguedad": STAFF,
     "cartera:reporte_cambios": STAFF,
+    "cartera:reporte_impugnaciones": STAFF,
     "coactiva:reportes": STAFF,
     "coactiva:expediente": STAFF_OBJETO,
     "coactiva:oficio_pdf": STAFF_OBJETO,

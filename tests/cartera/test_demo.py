@@ -40,6 +40,17 @@ def test_demo_data_has_obligations_in_every_state() -> None:
     ]
     assert {t.unidad_coactiva.codigo for t in titulos} == {"17-coactiva"}
 
+    # Last month's impugnaciones report (the one its page opens on) has something to show.
+    from cartera.selectors import impugnaciones_del_mes
+    from core import roles
+    from core.calendar import add_plazo
+    from tests.factories import staff
+
+    supervisor = staff(roles.SUPERVISOR_NACIONAL, "nacional-recaudacion", username="sup")
+    reporte = impugnaciones_del_mes(user=supervisor, mes=add_plazo(hoy.replace(day=1), months=-1))
+    assert reporte.total.recibidas and reporte.total.resueltas and reporte.total.pendientes
+    assert sum(1 for _, recibidas, _ in reporte.tendencia if recibidas) >= 4
+
 
 def test_demo_employers_have_portal_data() -> None:
     from cartera.models import AcuerdoPago, CertificadoCumplimiento

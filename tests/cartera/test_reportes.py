@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from decimal import Decimal
 
 import pytest
 from django.test import Client
 from django.utils import timezone
+from django.utils.formats import date_format
 from openpyxl import load_workbook
 
 from cartera import batch, services
 from cartera.models import Glosa
 from core import roles
+from core.calendar import add_plazo
 from core.models import EventoAuditoria
 from tests.factories import EmpleadorFactory, GlosaFactory, PlanillaFactory, staff
 
@@ -23,6 +26,7 @@ REPORTES = [
     "/cartera/reportes/mora/",
     "/cartera/reportes/antiguedad/",
     "/cartera/reportes/cambios/",
+    "/cartera/reportes/impugnaciones/",
 ]
 
 
@@ -205,3 +209,230 @@ def test_reports_need_staff_with_the_permission(client: Client, ruta: str) -> No
 
     client.force_login(empleador_user(empleador))
     assert client.get(ruta).status_code == 403
+
+
+# --- Impugnaciones de glosas (C.D. 497, 2nd general disposition) ----------------------------
+
+
+MES = r"F \d\e Y"  # «marzo de 2026», as the page heads it
+
+
+def _momento(dia: dt.date, hora: int = 10) -> dt.datetime:
+    return dt.datetime.combine(dia, dt.time(hora), tzinfo=timezone.get_current_timezone())
+
+
+def _impugnada(*, guayas: bool, notificada_el: dt.date, presentada_el: dt.date, **kwargs):  # type: ignore[no-untyped-def]
+    glosa = GlosaFactory(
+        planilla__empleador__guayas=guayas, notificada=True, notificada_el=notificada_el
+    )
+    return services.impugnacion_registrar(
+        glosa=glosa,
+        presentada_el=presentada_el,
+        fundamentos="La planilla fue pagada a tiempo.",
+        at=_momento(kwargs.get("registrada_el", presentada_el)),
+    )
+
+
+def _resolver(impugnacion, *, aceptada: bool, el: dt.date) -> None:  # type: ignore[no-untyped-def]
+    services.impugnacion_resolver(
+        impugnacion=impugnacion,
+        aceptada=aceptada,
+        resolucion=f"CPPC-{impugnacion.pk}",
+        resuelta_el=el,
+        at=_momento(el, 16),
+    )
+
+
+def _meses() -> tuple[dt.date, dt.date, dt.date]:
+    """The month the report opens on (the previous one), the one before it and this one."""
+    este = timezone.localdate().replace(day=1)
+    return add_plazo(este, months=-1), add_plazo(este, months=-2), este
+
+
+def impugnaciones(n: int) -> None:
+    """Per province (Pichincha, Guayas) and n times, in the previous month M: one
+    impugnación received and accepted (17 days), one received, registered two days late
+    and rejected (21 days), one received and still pending; one received the month
+    before M and resolved after M ended (pending at M's close); one received and
+    resolved two months before M (outside M, in the trend only)."""
+    mes, antes, este = _meses()
+    for _ in range(n):
+        for guayas in (False, True):
+            dia = mes.replace
+            aceptada = _impugnada(guayas=guayas, notificada_el=dia(day=2), presentada_el=dia(day=3))
+            _resolver(aceptada, aceptada=True, el=dia(day=20))
+            rechazada = _impugnada(
+                guayas=guayas,
+                notificada_el=dia(day=2),
+                presentada_el=dia(day=4),
+                registrada_el=dia(day=6),
+            )
+            _resolver(rechazada, aceptada=False, el=dia(day=25))
+            _impugnada(guayas=guayas, notificada_el=dia(day=2), presentada_el=dia(day=5))
+            previa = _impugnada(
+                guayas=guayas,
+                notificada_el=antes.replace(day=2),
+                presentada_el=antes.replace(day=3),
+            )
+            _resolver(previa, aceptada=False, el=este)
+            vieja_mes = add_plazo(antes, months=-1)
+            vieja = _impugnada(
+                guayas=guayas,
+                notificada_el=vieja_mes.replace(day=2),
+                presentada_el=vieja_mes.replace(day=3),
+            )
+            _resolver(vieja, aceptada=True, el=vieja_mes.replace(day=10))
+
+
+def _hoja(client: Client, ruta: str) -> dict[str, tuple]:  # type: ignore[type-arg]
+    respuesta = client.get(ruta)
+    assert respuesta.status_code == 200
+    hoja = load_workbook(io.BytesIO(respuesta.content)).active
+    return {fila[0]: fila for fila in hoja.iter_rows(values_only=True)}
+
+
+def test_impugnaciones_report_opens_on_last_month_with_its_figures_per_province(
+    supervisor: Client,
+) -> None:
+    impugnaciones(1)
+    mes, _, _ = _meses()
+    indice = supervisor.get("/cartera/reportes/").content.decode()
+    assert 'href="/cartera/reportes/impugnaciones/"' in indice
+    html = supervisor.get("/cartera/reportes/impugnaciones/").content.decode()
+    assert f"Impugnaciones de glosas de {date_format(mes, MES)}" in html
+    assert "Pichincha" in html and "Guayas" in html and "Total nacional" in html
+    assert 'role="img"' in html  # the chart of received vs resolved per month
+    # The month picker shows that month, also when only a province was chosen.
+    filtrado = supervisor.get("/cartera/reportes/impugnaciones/?provincia=17").content.decode()
+    assert f'value="{mes:%Y-%m}"' in html and f'value="{mes:%Y-%m}"' in filtrado
+    assert "USD 867,99" in html  # three glosas of USD 289,33 challenged in Pichincha
+
+    filas = _hoja(supervisor, "/cartera/reportes/impugnaciones/?formato=xlsx")
+    cierre = add_plazo(mes, months=1) - dt.timedelta(days=1)
+    assert filas["Provincia"] == (
+        "Provincia",
+        "Recibidas",
+        "Resueltas",
+        "Aceptadas (glosa anulada)",
+        "Rechazadas (término reiniciado)",
+        f"Pendientes al {cierre:%d/%m/%Y}",
+        "Capital impugnado",
+        "Total registrado impugnado",
+        "Días promedio hasta la resolución",
+        "Días máximos hasta la resolución",
+        "Registradas después del día de recepción",
+    )
+    # Received 3, resolved 2 (one accepted, one rejected), pending at the close 2 (the
+    # one received this month and the one of the month before, resolved after it).
+    pichincha = filas["Pichincha"]
+    assert pichincha[1:6] == (3, 2, 1, 1, 2)
+    assert pichincha[6] == pytest.approx(867.99)
+    assert pichincha[8:11] == (19, 21, 1)  # (17 + 21) / 2 days; one registered late
+    assert filas["Total nacional"][1:6] == (6, 4, 2, 2, 4)
+    assert filas["Total nacional"][8:11] == (19, 21, 2)
+    assert filas["Azuay"][1:6] == (0, 0, 0, 0, 0) and filas["Azuay"][8] is None
+    evento = EventoAuditoria.objects.get(accion="cartera.reporte_exportado")
+    assert evento.detalle["reporte"] == f"impugnaciones_{mes:%Y%m}"
+
+
+def test_impugnaciones_report_of_another_month_trend_and_empty_state(supervisor: Client) -> None:
+    impugnaciones(1)
+    mes, antes, este = _meses()
+    texto = b"".join(
+        supervisor.get(
+            f"/cartera/reportes/impugnaciones/?mes={antes:%Y-%m}&provincia=09&formato=csv"
+        ).streaming_content
+    ).decode("utf-8-sig")
+    lineas = texto.splitlines()
+    assert len(lineas) == 2 and lineas[1].startswith("Guayas,1,0,0,0,1,289.33,289.33,,,0")
+    # The chart's table: per month, received and resolved, for the twelve months to M.
+    from cartera.selectors import impugnaciones_del_mes
+
+    reporte = impugnaciones_del_mes(
+        user=staff(roles.AUDITOR, "nacional-recaudacion", username="aud"), mes=mes
+    )
+    assert len(reporte.tendencia) == 12 and reporte.tendencia[-1] == (mes, 6, 4)
+    vieja = add_plazo(antes, months=-1)
+    assert reporte.tendencia[-3:-1] == [(vieja, 2, 2), (antes, 2, 0)]
+
+    vacio = supervisor.get("/cartera/reportes/impugnaciones/?mes=2020-01").content.decode()
+    assert "No hubo impugnaciones recibidas, resueltas ni pendientes en enero de 2020" in vacio
+    assert "No hay impugnaciones en los doce meses" in vacio and 'role="img"' not in vacio
+    futuro = supervisor.get(
+        f"/cartera/reportes/impugnaciones/?mes={add_plazo(este, months=1):%Y-%m}"
+    )
+    assert "El mes no puede ser posterior al actual." in futuro.content.decode()
+
+
+def test_impugnaciones_value_stays_what_was_challenged_after_later_payments(
+    supervisor: Client,
+) -> None:
+    """A payment on a glosa after its challenge was rejected liquidates interest on the
+    glosa; last month's report must still show what was challenged."""
+    mes, _, _ = _meses()
+    glosa = GlosaFactory(notificada=True, notificada_el=mes.replace(day=2))
+    impugnacion = services.impugnacion_registrar(
+        glosa=glosa,
+        presentada_el=mes.replace(day=3),
+        fundamentos="x",
+        at=_momento(mes.replace(day=3)),
+    )
+    _resolver(impugnacion, aceptada=False, el=mes.replace(day=10))
+    antes = _hoja(supervisor, "/cartera/reportes/impugnaciones/?formato=xlsx")["Pichincha"]
+    services.pago_registrar(
+        obligacion=glosa, monto=Decimal("10.00"), fecha=timezone.localdate(), canal="pago_en_linea"
+    )
+    glosa.refresh_from_db()
+    assert glosa.intereses > 0  # the payment liquidated interest on the glosa
+    despues = _hoja(supervisor, "/cartera/reportes/impugnaciones/?formato=xlsx")["Pichincha"]
+    assert despues[6:8] == antes[6:8] == (pytest.approx(289.33), pytest.approx(289.33))
+
+
+def test_impugnaciones_report_is_scoped_to_the_province(director: Client) -> None:
+    impugnaciones(1)
+    html = director.get("/cartera/reportes/impugnaciones/?provincia=09").content.decode()
+    assert "Guayas" not in html and "Total nacional" not in html and 'name="provincia"' not in html
+    texto = b"".join(
+        director.get("/cartera/reportes/impugnaciones/?formato=csv").streaming_content
+    ).decode("utf-8-sig")
+    assert texto.splitlines()[1:] == [texto.splitlines()[1]]
+    assert texto.splitlines()[1].startswith("Pichincha,3,2,1,1,2,")
+
+
+def test_impugnaciones_report_queries_do_not_grow_with_the_data(client: Client) -> None:
+    """Every view of the report (national, narrowed to a province, provincial; page and
+    downloads) issues the same number of queries with five times the impugnaciones."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    usuarios = [
+        staff(roles.SUPERVISOR_NACIONAL, "nacional-recaudacion"),
+        staff(roles.DIRECTOR_PROVINCIAL, "17-direccion"),
+        staff(roles.JEFE_UNIDAD, "17-cartera"),
+    ]
+    base = "/cartera/reportes/impugnaciones/"
+    rutas = [
+        base,
+        f"{base}?provincia=17",
+        *(f"{base}?formato={f}" for f in ("csv", "xlsx")),
+    ]
+
+    def consultas() -> dict[tuple[str, str], int]:
+        conteo = {}
+        for usuario in usuarios:
+            client.force_login(usuario)
+            for ruta in rutas:
+                client.get(ruta)  # the first request of a session writes it
+                with CaptureQueriesContext(connection) as capturadas:
+                    respuesta = client.get(ruta)
+                    if respuesta.streaming:
+                        b"".join(respuesta.streaming_content)
+                assert respuesta.status_code == 200, (usuario.username, ruta)
+                conteo[usuario.username, ruta] = len(capturadas)
+        return conteo
+
+    impugnaciones(1)
+    pequeno = consultas()
+    impugnaciones(4)
+    assert consultas() == pequeno
+    assert max(pequeno.values()) <= 13, pequeno

@@ -28,8 +28,8 @@ c.force_login(User.objects.get(username="admin"))
 paginas = {
     url: c.get(url)
     for url in ["/cartera/reportes/mora/", "/cartera/reportes/antiguedad/",
-                "/cartera/reportes/cambios/", "/coactiva/reportes/", "/gestion/tablero/",
-                "/ventanilla/"]
+                "/cartera/reportes/cambios/", "/cartera/reportes/impugnaciones/",
+                "/coactiva/reportes/", "/gestion/tablero/", "/ventanilla/"]
 }
 exportado = c.get("/cartera/reportes/mora/?formato=csv")
 print(json.dumps({
