@@ -165,11 +165,20 @@ class Aprobacion:
     umbral_sbu: Decimal
 
 
-def aprobacion_requerida(*, empleador: Empleador, monto: Decimal, en: dt.date) -> Aprobacion:
-    """Who approves an agreement by its amount (DOMAIN.md §3): the Director Provincial
-    above APP_UMBRAL_DIRECTOR_SBU_NATURAL SBU for personas naturales or
+def aprobacion_requerida(
+    *,
+    empleador: Empleador,
+    monto: Decimal,
+    en: dt.date,
+    tipo: str = AcuerdoPago.Tipo.APP,
+) -> Aprobacion:
+    """Who approves an agreement. An APP by its amount (DOMAIN.md §3): the Director
+    Provincial above APP_UMBRAL_DIRECTOR_SBU_NATURAL SBU for personas naturales or
     APP_UMBRAL_DIRECTOR_SBU_JURIDICA SBU for personas jurídicas; below, the head of the
-    provincial cartera unit."""
+    provincial cartera unit. A convenio de purga de mora always goes to the Director
+    Provincial, whatever its amount: the cartera unit sends its file and draft "por
+    órgano regular, al Director Provincial, para su autorización" (C.D. 497 art. 3,
+    3.5.2 c)."""
     sbu = Decimal(parametros.valor("SBU", en=en))
     clave = (
         "APP_UMBRAL_DIRECTOR_SBU_JURIDICA"
@@ -181,7 +190,7 @@ def aprobacion_requerida(*, empleador: Empleador, monto: Decimal, en: dt.date) -
     # rounded to cents for display, and 25.004 SBU must not read as "25, not above".
     aprueba = (
         AcuerdoPago.Aprueba.DIRECTOR_PROVINCIAL
-        if monto > umbral * sbu
+        if tipo == AcuerdoPago.Tipo.PURGA_MORA or monto > umbral * sbu
         else AcuerdoPago.Aprueba.JEFE_UNIDAD
     )
     # Rounded up, so an amount above the threshold never shows as equal to it.

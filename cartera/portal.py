@@ -352,7 +352,7 @@ def acuerdo_solicitar(
             ]
     if errores:
         raise CarteraError(errores)
-    aprobacion = acuerdos.aprobacion_requerida(empleador=empleador, monto=monto, en=hoy)
+    aprobacion = acuerdos.aprobacion_requerida(empleador=empleador, monto=monto, en=hoy, tipo=tipo)
     tasa = acuerdos.tasa_vigente(hoy)
     tabla = acuerdos.tabla_amortizacion(
         monto=monto,
@@ -468,8 +468,8 @@ def impugnacion_resolutor(
 
 def acuerdo_resolutor(*, solicitud: Solicitud, aprobada: bool, motivo: str, por: Any) -> list[Any]:
     """Back office resolved an agreement request. Approval needs the authority the
-    amount requires (recorded on the request): above the SBU threshold only the Director
-    Provincial approves."""
+    amount requires (recorded on the request): above the SBU threshold, and for every
+    convenio de purga de mora, only the Director Provincial approves."""
     acuerdo = AcuerdoPago.objects.filter(solicitud=solicitud).first()
     if acuerdo is None:
         raise ValidationError("La solicitud no tiene un acuerdo de pago registrado.")
@@ -483,7 +483,9 @@ def acuerdo_resolutor(*, solicitud: Solicitud, aprobada: bool, motivo: str, por:
         and not por.groups.filter(name=roles.DIRECTOR_PROVINCIAL).exists()
     ):
         raise ValidationError(
-            f"Este acuerdo ({acuerdo.monto_en_sbu} SBU) lo aprueba el Director Provincial."
+            "Los convenios de purga de mora los autoriza el Director Provincial."
+            if acuerdo.tipo == AcuerdoPago.Tipo.PURGA_MORA
+            else f"Este acuerdo ({acuerdo.monto_en_sbu} SBU) lo aprueba el Director Provincial."
         )
     acuerdos.acuerdo_aprobar(acuerdo=acuerdo, por=por)
     return []

@@ -364,6 +364,50 @@ def test_purga_de_mora_needs_its_guarantee_and_evidence(
     }
 
 
+def test_a_purga_de_mora_of_any_amount_is_authorized_by_the_director(
+    client: Client, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    """C.D. 497 art. 3, 3.5.2 c: the cartera unit sends the convenio "al Director
+    Provincial, para su autorización", whatever the amount (an APP this small would be
+    approved by the head of unit)."""
+    empleador = empleador_con_cuenta(tipo_persona="natural")
+    glosa = glosa_notificada(empleador)  # ≈ USD 300 + interest, under 4 SBU
+    ingresar(client, empleador)
+    datos = {
+        "glosas": [glosa.pk],
+        "meses": 24,
+        "fuerza_mayor": "Incendio del local en enero; sin ventas durante dos meses.",
+        "garantia_tipo": "Prenda del vehículo PBA-1234",
+        "garantia_valor": "100000.00",
+        "pruebas": archivos.subido("pruebas.pdf", archivos.pdf_bytes(), "application/pdf"),
+        "propuesta_garantia": archivos.subido("garantia.pdf", archivos.pdf_bytes()),
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post("/empleador/acuerdos/purga-de-mora/", datos).status_code == 302
+    acuerdo = AcuerdoPago.objects.get()
+    assert acuerdo.monto < parametros.valor("SBU", en=timezone.localdate()) * 4
+    assert acuerdo.aprueba == AcuerdoPago.Aprueba.DIRECTOR_PROVINCIAL
+    resolutor = resolutores.resolutor_de(acuerdo.solicitud.tramite.slug)
+    with pytest.raises(ValidationError, match="los autoriza el Director Provincial"):
+        resolutor(
+            solicitud=acuerdo.solicitud,
+            aprobada=True,
+            motivo="",
+            por=staff(ROLE.JEFE_UNIDAD, "17-cartera"),
+        )
+    acuerdo.refresh_from_db()
+    assert acuerdo.estado != AcuerdoPago.Estado.VIGENTE
+    with django_capture_on_commit_callbacks(execute=True):
+        resolutor(
+            solicitud=acuerdo.solicitud,
+            aprobada=True,
+            motivo="",
+            por=staff(ROLE.DIRECTOR_PROVINCIAL, "17-direccion"),
+        )
+    acuerdo.refresh_from_db()
+    assert acuerdo.estado == AcuerdoPago.Estado.VIGENTE
+
+
 def test_back_office_sees_agreements_of_its_province_read_only(
     client: Client, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
