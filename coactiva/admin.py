@@ -225,6 +225,17 @@ class AvanzarForm(forms.Form):
     )
 
 
+class InsolvenciaForm(forms.Form):
+    estado = forms.CharField(
+        label="Estado del juicio de insolvencia",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Lo que el Área de Patrocinio informó: demanda presentada, auto de "
+        "calificación, sentencia, bienes del concurso…",
+        error_messages={"required": "Escriba el estado del juicio de insolvencia."},
+    )
+
+
 class MedidaForm(forms.Form):
     tipo = forms.ChoiceField(label="Tipo de medida", choices=MedidaCautelar.Tipo.choices)
     entidad_tipo = forms.ChoiceField(label="Tipo de entidad", choices=Entidad.choices)
@@ -266,7 +277,7 @@ class JuicioCoactivoAdmin(PermisosCoactivaMixin, SoloLecturaMixin, admin.ModelAd
     show_full_result_count = False
     list_per_page = 50
     inlines = [TitulosInline, MedidasInline, LevantamientosInline, ActuacionesInline]
-    actions = ["avanzar", "ordenar_medida", "levantar_medidas"]
+    actions = ["avanzar", "ordenar_medida", "levantar_medidas", "insolvencia_informar"]
     campos_calculados = ["numero", "expediente"]
     fieldsets = (
         (
@@ -282,6 +293,16 @@ class JuicioCoactivoAdmin(PermisosCoactivaMixin, SoloLecturaMixin, admin.ModelAd
                     ("monto_inicial", "sorteo"),
                     "expediente",
                 )
+            },
+        ),
+        (
+            "Juicio de insolvencia (C.D. 497, disposición general sexta)",
+            {
+                "classes": ("collapse",),
+                "fields": (
+                    ("insolvencia_remitido_el", "insolvencia_saldo"),
+                    ("insolvencia_estado", "insolvencia_estado_el"),
+                ),
             },
         ),
     )
@@ -359,6 +380,26 @@ class JuicioCoactivoAdmin(PermisosCoactivaMixin, SoloLecturaMixin, admin.ModelAd
             queryset,
             formulario=AvanzarForm,
             titulo="Pasar los procesos a otra etapa",
+            aplicar=aplicar,
+        )
+
+    @admin.action(
+        description="Registrar el estado del juicio de insolvencia",
+        permissions=["gestionar_juicio"],
+    )
+    def insolvencia_informar(self, request: HttpRequest, queryset: QuerySet[JuicioCoactivo]) -> Any:
+        def aplicar(juicio: JuicioCoactivo, datos: dict[str, Any]) -> str:
+            juicio = services.insolvencia_seguimiento(
+                juicio=juicio, estado=datos["estado"], por=request.user
+            )
+            return f"{juicio}: estado del juicio de insolvencia registrado."
+
+        return accion_con_formulario(
+            self,
+            request,
+            queryset,
+            formulario=InsolvenciaForm,
+            titulo="Registrar el estado del juicio de insolvencia",
             aplicar=aplicar,
         )
 

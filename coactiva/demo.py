@@ -286,6 +286,9 @@ def _etapas(juicios: list[JuicioCoactivo], *, por: Any, hoy: dt.date) -> None:
         etapa, dias = paso
         if dias < 0:
             dias = _dias_para_vencer_hoy(juicio, etapa, hoy)
+        if etapa == Etapa.INSOLVENCIA:
+            _insolvencia(juicio, dias_atras=dias, por=por)
+            continue
         if etapa == Etapa.ARCHIVADO:
             services.juicio_transicion(
                 juicio=juicio,
@@ -310,6 +313,39 @@ def _etapas(juicios: list[JuicioCoactivo], *, por: Any, hoy: dt.date) -> None:
             )
 
 
+def _insolvencia(juicio: JuicioCoactivo, *, dias_atras: int, por: Any) -> None:
+    """A process whose embargo found too little: sent to the juicio de insolvencia
+    `dias_atras` days ago, with what the Área de Patrocinio reported since."""
+    juicio = _llevar(juicio, Etapa.EMBARGO, dias_atras=dias_atras + 20, por=por)
+    _medidas(
+        juicio,
+        [
+            {
+                "tipo": "prohibicion_vehiculo",
+                "entidad_tipo": "ant",
+                "entidad_nombre": "Agencia Nacional de Tránsito",
+                "placa": f"PBC-{juicio.pk % 10000:04d}",
+            }
+        ],
+        por,
+    )
+    juicio = services.juicio_transicion(
+        juicio=juicio,
+        a=Etapa.INSOLVENCIA,
+        por=por,
+        at=_hace(dias_atras),
+        motivo="El remate del vehículo embargado quedó desierto y no se encontraron otros "
+        "bienes ni cuentas del coactivado.",
+    )
+    services.insolvencia_seguimiento(
+        juicio=juicio,
+        estado="Demanda de insolvencia presentada ante la Unidad Judicial Civil; pendiente "
+        "la calificación.",
+        por=por,
+        at=_hace(max(dias_atras - 3, 0)),
+    )
+
+
 # How the unit's processes are spread, in turn: (stage, days since it was entered) or
 # None to stay at the orden de cobro. Requerimientos and citaciones with their término
 # running, ending today or past.
@@ -323,7 +359,7 @@ PLAN: list[tuple[str, int] | None] = [
     (Etapa.EMBARGO, 5),
     (Etapa.ARCHIVADO, 0),
     (Etapa.REQUERIMIENTO, 14),
-    None,
+    (Etapa.INSOLVENCIA, 6),
 ]
 
 

@@ -113,12 +113,19 @@ class JuicioCoactivo(models.Model):
         ANULADO = "anulado", _("Anulado")
         CONVENIO = "convenio", _("Convenio de pago")
         ARCHIVADO = "archivado", _("Archivado")
+        INSOLVENCIA = "insolvencia", _("Remitido a juicio de insolvencia")
 
-    # The process ended: paid, annulled or archived.
+    # The process ended: paid, annulled or archived, or its coercive stage culminated
+    # without full recovery and it went to the Área de Patrocinio for the juicio de
+    # insolvencia (C.D. 497, 6th general disposition). A process in INSOLVENCIA is no
+    # longer pursued by its Secretario-Abogado (it is not their load) but stays in the
+    # unit's inventory (3.5.3 i) and closes CANCELADO or ANULADO if its títulos are
+    # later paid or annulled.
     TERMINALES: ClassVar[tuple[str, ...]] = (
         Etapa.CANCELADO,
         Etapa.ANULADO,
         Etapa.ARCHIVADO,
+        Etapa.INSOLVENCIA,
     )
     # Suspended, not ended: an approved payment agreement covers every título still
     # owed. The process waits (measures in force, no término running) and resumes where
@@ -168,6 +175,24 @@ class JuicioCoactivo(models.Model):
     monto_inicial = models.DecimalField(
         _("monto al iniciar"), max_digits=14, decimal_places=2, default=0
     )
+    insolvencia_remitido_el = models.DateField(
+        _("remitido a juicio de insolvencia el"), null=True, blank=True
+    )
+    insolvencia_saldo = models.DecimalField(
+        _("saldo adeudado al remitir"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Capital, intereses, multas y recargos de los títulos aún adeudados."),
+    )
+    insolvencia_estado = models.CharField(
+        _("estado del juicio de insolvencia"),
+        max_length=500,
+        blank=True,
+        help_text=_("Lo último que el Área de Patrocinio informó del juicio."),
+    )
+    insolvencia_estado_el = models.DateField(_("estado informado el"), null=True, blank=True)
 
     class Meta:
         ordering = ["-anio", "-secuencial"]
@@ -188,9 +213,13 @@ class JuicioCoactivo(models.Model):
                 fields=["unidad", "anio", "secuencial"], name="juicio_numero_unico"
             ),
             models.CheckConstraint(
-                condition=Q(etapa__in=["cancelado", "anulado", "archivado"])
+                condition=Q(etapa__in=["cancelado", "anulado", "archivado", "insolvencia"])
                 | Q(cerrado_en__isnull=True),
                 name="juicio_abierto_sin_cierre",
+            ),
+            models.CheckConstraint(
+                condition=Q(insolvencia_saldo__isnull=True) | Q(insolvencia_saldo__gt=0),
+                name="juicio_insolvencia_saldo_positivo",
             ),
         ]
         indexes = [
@@ -259,6 +288,7 @@ class Actuacion(AppendOnlyModel):
         LEVANTAMIENTO = "levantamiento", _("Levantamiento de medidas")
         OFICIO = "oficio", _("Oficio")
         ESCRITO = "escrito", _("Escrito o documento")
+        INSOLVENCIA = "insolvencia", _("Juicio de insolvencia")
 
     juicio = models.ForeignKey(JuicioCoactivo, on_delete=models.PROTECT, related_name="actuaciones")
     numero = models.PositiveIntegerField(_("n.º"))

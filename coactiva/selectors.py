@@ -361,6 +361,23 @@ class FilaBimestral:
     medidas_vigentes: int
     medidas_ordenadas: int
     medidas_levantadas: int
+    remitidos_insolvencia: int
+    saldo_remitido: Decimal
+
+
+@dataclass(frozen=True)
+class JuicioInsolvencia:
+    """A process the unit sent to the juicio de insolvencia, as the report lists it."""
+
+    id: int
+    numero: str
+    unidad: str
+    deudor: str
+    identificacion: str
+    remitido_el: dt.date | None
+    saldo: Decimal | None
+    estado: str
+    estado_el: dt.date | None
 
 
 @dataclass(frozen=True)
@@ -370,6 +387,10 @@ class ReporteBimestral:
     desde: dt.date
     hasta: dt.date
     filas: list[FilaBimestral]
+    # Processes in juicio de insolvencia today, with what Patrocinio last reported
+    # (C.D. 497, 6th general disposition: their state goes to the Director every two
+    # months).
+    insolvencias: list[JuicioInsolvencia] = field(default_factory=list)
 
     @property
     def total(self) -> FilaBimestral:
@@ -396,8 +417,10 @@ def reporte_bimestral(*, user: Any, anio: int, bimestre: int) -> ReporteBimestra
     """Per coactiva unit in the staff member's scope, for a two-month period: processes
     open at its start and end, started and ended in it, money recovered on their
     títulos, measures ordered and lifted in it and in force at its end (C.D. 497
-    3.5.3 n: the bimonthly report). A fixed number of queries (GROUP BY in the
-    database)."""
+    3.5.3 n: the bimonthly report), processes sent to the juicio de insolvencia in it
+    with the balance they still owed, and the list of those in insolvencia today with
+    their last reported state (6th general disposition). A fixed number of queries
+    (GROUP BY in the database)."""
     desde, hasta = bimestre_limites(anio, bimestre)
     tz = timezone.get_current_timezone()
     inicio = dt.datetime.combine(desde, dt.time.min, tzinfo=tz)
@@ -416,6 +439,20 @@ def reporte_bimestral(*, user: Any, anio: int, bimestre: int) -> ReporteBimestra
             iniciados=Count("pk", filter=Q(abierto_en__gte=inicio, abierto_en__lt=fin)),
             terminados=Count("pk", filter=Q(cerrado_en__gte=inicio, cerrado_en__lt=fin)),
             abiertos_al_cierre=Count("pk", filter=abierto_en),
+            remitidos_insolvencia=Count(
+                "pk",
+                filter=Q(insolvencia_remitido_el__gte=desde, insolvencia_remitido_el__lte=hasta),
+            ),
+            saldo_remitido=Coalesce(
+                Sum(
+                    "insolvencia_saldo",
+                    filter=Q(
+                        insolvencia_remitido_el__gte=desde, insolvencia_remitido_el__lte=hasta
+                    ),
+                ),
+                Value(CERO),
+                output_field=_DINERO,
+            ),
         )
     }
     recuperado = dict(
@@ -461,9 +498,34 @@ def reporte_bimestral(*, user: Any, anio: int, bimestre: int) -> ReporteBimestra
                 medidas_vigentes=vigentes.get(unidad.pk, 0),
                 medidas_ordenadas=medidas.get(unidad.pk, {}).get("ordenadas", 0),
                 medidas_levantadas=levantadas.get(unidad.pk, 0),
+                remitidos_insolvencia=j.get("remitidos_insolvencia", 0),
+                saldo_remitido=j.get("saldo_remitido", CERO),
             )
         )
-    return ReporteBimestral(anio=anio, bimestre=bimestre, desde=desde, hasta=hasta, filas=filas)
+    insolvencias = [
+        JuicioInsolvencia(
+            id=j.pk,
+            numero=j.numero,
+            unidad=j.unidad.nombre,
+            deudor=j.empleador.razon_social,
+            identificacion=j.empleador.identificacion,
+            remitido_el=j.insolvencia_remitido_el,
+            saldo=j.insolvencia_saldo,
+            estado=j.insolvencia_estado,
+            estado_el=j.insolvencia_estado_el,
+        )
+        for j in juicios.filter(etapa=JuicioCoactivo.Etapa.INSOLVENCIA)
+        .select_related("unidad", "empleador")
+        .order_by("insolvencia_remitido_el", "pk")
+    ]
+    return ReporteBimestral(
+        anio=anio,
+        bimestre=bimestre,
+        desde=desde,
+        hasta=hasta,
+        filas=filas,
+        insolvencias=insolvencias,
+    )
 
 
 def unidades_coactiva(user: Any) -> QuerySet[Unidad]:

@@ -58,6 +58,7 @@ from core.services import (
     documento_verificable_firmar,
     sequence_next,
 )
+from core.templatetags.portal import dolares
 
 Etapa = JuicioCoactivo.Etapa
 EstadoMedida = MedidaCautelar.Estado
@@ -99,12 +100,20 @@ JUICIO_TRANSICIONES: dict[str, frozenset[str]] = {
     Etapa.ORDEN_COBRO: frozenset({Etapa.REQUERIMIENTO, Etapa.CONVENIO, *_CIERRES}),
     Etapa.REQUERIMIENTO: frozenset({Etapa.CITACION, Etapa.CONVENIO, *_CIERRES}),
     Etapa.CITACION: frozenset({Etapa.MEDIDAS, Etapa.CONVENIO, *_CIERRES}),
-    Etapa.MEDIDAS: frozenset({Etapa.EMBARGO, Etapa.CONVENIO, *_CIERRES}),
-    Etapa.EMBARGO: frozenset({Etapa.AVALUO, Etapa.CONVENIO, *_CIERRES}),
-    Etapa.AVALUO: frozenset({Etapa.REMATE, Etapa.CONVENIO, *_CIERRES}),
-    Etapa.REMATE: frozenset({Etapa.CONVENIO, *_CIERRES}),
+    Etapa.MEDIDAS: frozenset({Etapa.EMBARGO, Etapa.CONVENIO, Etapa.INSOLVENCIA, *_CIERRES}),
+    Etapa.EMBARGO: frozenset({Etapa.AVALUO, Etapa.CONVENIO, Etapa.INSOLVENCIA, *_CIERRES}),
+    Etapa.AVALUO: frozenset({Etapa.REMATE, Etapa.CONVENIO, Etapa.INSOLVENCIA, *_CIERRES}),
+    Etapa.REMATE: frozenset({Etapa.CONVENIO, Etapa.INSOLVENCIA, *_CIERRES}),
     Etapa.CONVENIO: frozenset({*_EN_CURSO, Etapa.CANCELADO, Etapa.ANULADO}),
+    # Sent to the juicio de insolvencia: ends when its títulos are paid or annulled.
+    Etapa.INSOLVENCIA: frozenset({Etapa.CANCELADO, Etapa.ANULADO}),
 }
+
+# A process goes to the juicio de insolvencia once its coercive stage culminated without
+# full recovery (C.D. 497, 6th general disposition): after the precautionary measures at
+# the earliest (there was something to seize, or nothing was found), never before the
+# debtor was cited. The providencia must say why (INSOLVENCIA_MOTIVO_MINIMO characters).
+INSOLVENCIA_MOTIVO_MINIMO = 20
 
 # The término each stage gives the debtor, as a parameter key (DOMAIN.md §4, §7).
 TERMINOS: dict[str, str] = {
@@ -181,6 +190,23 @@ def juicio_transicion(
                 f"El {fila} tiene títulos de crédito pendientes; se cierra como "
                 f"«{Etapa(a).label}» solo cuando todos están cancelados o anulados."
             )
+        if a == Etapa.INSOLVENCIA:
+            if not pendientes:
+                raise TransicionInvalida(
+                    f"El {fila} no tiene títulos pendientes: se cierra como "
+                    f"«{Etapa.CANCELADO.label}» o «{Etapa.ANULADO.label}», no se remite a "
+                    "juicio de insolvencia."
+                )
+            if len(motivo.strip()) < INSOLVENCIA_MOTIVO_MINIMO:
+                raise TransicionInvalida(
+                    {
+                        "motivo": f"Para remitir el {fila} a juicio de insolvencia indique "
+                        "en la providencia por qué el proceso coactivo culmina sin la "
+                        f"recuperación total (al menos {INSOLVENCIA_MOTIVO_MINIMO} "
+                        "caracteres): bienes embargados y rematados, remate desierto, "
+                        "bienes no encontrados…"
+                    }
+                )
         en_convenio = [t for t in pendientes if t.estado == TituloCredito.Estado.EN_CONVENIO]
         if a == Etapa.CONVENIO and (not pendientes or len(en_convenio) < len(pendientes)):
             fuera = "; ".join(
@@ -209,18 +235,25 @@ def juicio_transicion(
         fila.etapa = a
         fila.etapa_desde = hoy
         fila.vence_en = termino_etapa(juicio=fila, etapa=a, desde=hoy)
-        fila.cerrado_en = momento if a in _CIERRES else None
+        if de != Etapa.INSOLVENCIA:
+            # A process paid after its remisión keeps the day coactiva's part ended.
+            fila.cerrado_en = momento if a in _CIERRES or a == Etapa.INSOLVENCIA else None
         fila.etapa_antes_convenio = de if a == Etapa.CONVENIO else ""
-        fila.save(
-            update_fields=[
-                "etapa",
-                "etapa_desde",
-                "vence_en",
-                "cerrado_en",
-                "etapa_antes_convenio",
-            ]
-        )
+        campos = ["etapa", "etapa_desde", "vence_en", "cerrado_en", "etapa_antes_convenio"]
         texto = f"{Etapa(de).label} → {Etapa(a).label}."
+        if a == Etapa.INSOLVENCIA:
+            fila.insolvencia_remitido_el = hoy
+            fila.insolvencia_saldo = saldo_adeudado(pendientes, en=hoy)
+            campos += ["insolvencia_remitido_el", "insolvencia_saldo"]
+            texto += (
+                " El proceso coactivo culmina sin la recuperación total de lo adeudado "
+                f"({dolares(fila.insolvencia_saldo)} en "
+                f"{len(pendientes)} título{'s' if len(pendientes) > 1 else ''} de crédito) y "
+                "se remite al Área de Patrocinio para el inicio del juicio de insolvencia "
+                "(Resolución C.D. 497, disposición general sexta). Las medidas cautelares "
+                "vigentes se mantienen."
+            )
+        fila.save(update_fields=campos)
         if fila.vence_en:
             texto += f" Término hasta el {fila.vence_en:%d/%m/%Y}."
         if motivo:
@@ -234,6 +267,49 @@ def juicio_transicion(
                 cartera_services.titulo_enviar_coactiva(
                     titulo=titulo, por=_usuario(por), motivo=f"Orden de cobro: {fila}."
                 )
+    return fila
+
+
+def saldo_adeudado(titulos: Sequence[TituloCredito], *, en: dt.date) -> Decimal:
+    """What the títulos still owe on `en`: capital, interest, fines and recargos."""
+    from cartera import interes
+    from cartera.selectors import linea_deuda
+
+    tasas = interes.tabla_tasas()
+    return sum((linea_deuda("titulo", t, "", en, tasas).total for t in titulos), Decimal("0.00"))
+
+
+def insolvencia_seguimiento(
+    *, juicio: JuicioCoactivo, estado: str, por: Any = None, at: dt.datetime | None = None
+) -> JuicioCoactivo:
+    """Record what the Área de Patrocinio reports of the juicio de insolvencia of a
+    process the unit remitted: the unit keeps it in its inventory and reports its state
+    to the Director Provincial every two months (C.D. 497, 6th general disposition)."""
+    estado = " ".join(estado.split())
+    if not estado:
+        raise CoactivaError({"estado": "Escriba el estado del juicio de insolvencia."})
+    momento = _ahora(at)
+    with transaction.atomic():
+        fila = (
+            JuicioCoactivo.objects.select_for_update(of=("self",))
+            .select_related("unidad")
+            .get(pk=juicio.pk)
+        )
+        if fila.etapa != Etapa.INSOLVENCIA:
+            raise TransicionInvalida(
+                f"El {fila} no está remitido a juicio de insolvencia "
+                f"(etapa «{Etapa(fila.etapa).label}»)."
+            )
+        fila.insolvencia_estado = estado[:500]
+        fila.insolvencia_estado_el = timezone.localdate(momento)
+        fila.save(update_fields=["insolvencia_estado", "insolvencia_estado_el"])
+        actuacion_registrar(
+            juicio=fila,
+            tipo=Actuacion.Tipo.INSOLVENCIA,
+            descripcion=f"Estado del juicio de insolvencia: {fila.insolvencia_estado}",
+            por=por,
+            at=momento,
+        )
     return fila
 
 

@@ -80,7 +80,9 @@ def oficio_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
 @lee_de_replica
 def reportes(request: HttpRequest) -> HttpResponseBase:
     """Bimonthly report per coactiva unit: processes, money recovered, measures ordered,
-    in force and lifted."""
+    in force and lifted, processes sent to the juicio de insolvencia; and the processes
+    in insolvencia with their last reported state (`?lista=insolvencias` exports that
+    list instead of the table)."""
     _exigir(request, "coactiva.ver_reportes")
     anio, bimestre = bimestre_actual()
     form = FiltroBimestreForm(request.GET or None, initial={"anio": anio, "bimestre": bimestre})
@@ -89,12 +91,46 @@ def reportes(request: HttpRequest) -> HttpResponseBase:
     reporte = selectors.reporte_bimestral(user=request.user, anio=anio, bimestre=bimestre)
     formato = request.GET.get("formato", "")
     if formato in FORMATOS and (not form.is_bound or form.is_valid()):
+        lista = request.GET.get("lista") == "insolvencias"
         audit_log(
             actor=request.user,
             accion="coactiva.reporte_exportado",
-            detalle={"anio": anio, "bimestre": bimestre, "formato": formato},
+            detalle={
+                "anio": anio,
+                "bimestre": bimestre,
+                "formato": formato,
+                **({"lista": "insolvencias"} if lista else {}),
+            },
             request=request,
         )
+        if lista:
+            return tabla_respuesta(
+                nombre=f"coactiva_insolvencias_{anio}_{bimestre}",
+                encabezados=[
+                    "Juicio coactivo",
+                    "Unidad",
+                    "Deudor",
+                    "RUC o cédula",
+                    "Remitido el",
+                    "Saldo adeudado al remitir (USD)",
+                    "Estado del juicio de insolvencia",
+                    "Informado el",
+                ],
+                filas=[
+                    [
+                        i.numero,
+                        i.unidad,
+                        i.deudor,
+                        i.identificacion,
+                        i.remitido_el,
+                        i.saldo,
+                        i.estado or "Sin información del Área de Patrocinio",
+                        i.estado_el,
+                    ]
+                    for i in reporte.insolvencias
+                ],
+                formato=formato,
+            )
         return tabla_respuesta(
             nombre=f"coactiva_bimestral_{anio}_{bimestre}",
             encabezados=[
@@ -107,6 +143,8 @@ def reportes(request: HttpRequest) -> HttpResponseBase:
                 "Medidas ordenadas",
                 "Medidas levantadas",
                 "Medidas vigentes al cierre",
+                "Remitidos a juicio de insolvencia",
+                "Saldo remitido (USD)",
             ],
             filas=[
                 [
@@ -119,6 +157,8 @@ def reportes(request: HttpRequest) -> HttpResponseBase:
                     f.medidas_ordenadas,
                     f.medidas_levantadas,
                     f.medidas_vigentes,
+                    f.remitidos_insolvencia,
+                    f.saldo_remitido,
                 ]
                 for f in [*reporte.filas, reporte.total]
             ],
