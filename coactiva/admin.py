@@ -220,8 +220,16 @@ class ActuacionesInline(_InlineLectura):
 
 class AvanzarForm(forms.Form):
     etapa = forms.ChoiceField(label="Nueva etapa", choices=Etapa.choices)
+    # The actuación holds 1000 characters with the stage change and its término.
     motivo = forms.CharField(
-        label="Providencia o motivo", widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label="Providencia o motivo",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=500,
+        error_messages={
+            "max_length": "Resuma la providencia en %(limit_value)d caracteres como máximo "
+            "(tiene %(show_value)d); el texto completo va en el expediente como escrito."
+        },
     )
 
 

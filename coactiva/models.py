@@ -293,7 +293,7 @@ class Actuacion(AppendOnlyModel):
     juicio = models.ForeignKey(JuicioCoactivo, on_delete=models.PROTECT, related_name="actuaciones")
     numero = models.PositiveIntegerField(_("n.º"))
     tipo = models.CharField(_("tipo"), max_length=16, choices=Tipo.choices)
-    descripcion = models.CharField(_("descripción"), max_length=500)
+    descripcion = models.CharField(_("descripción"), max_length=1000)
     etapa = models.CharField(
         _("etapa"), max_length=16, choices=JuicioCoactivo.Etapa.choices, blank=True
     )

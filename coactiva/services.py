@@ -246,12 +246,10 @@ def juicio_transicion(
             fila.insolvencia_saldo = saldo_adeudado(pendientes, en=hoy)
             campos += ["insolvencia_remitido_el", "insolvencia_saldo"]
             texto += (
-                " El proceso coactivo culmina sin la recuperación total de lo adeudado "
-                f"({dolares(fila.insolvencia_saldo)} en "
-                f"{len(pendientes)} título{'s' if len(pendientes) > 1 else ''} de crédito) y "
-                "se remite al Área de Patrocinio para el inicio del juicio de insolvencia "
-                "(Resolución C.D. 497, disposición general sexta). Las medidas cautelares "
-                "vigentes se mantienen."
+                f" Sin recuperación total: adeuda {dolares(fila.insolvencia_saldo)} en "
+                f"{len(pendientes)} título{'s' if len(pendientes) > 1 else ''} de crédito. "
+                "Se remite al Área de Patrocinio para el juicio de insolvencia (C.D. 497, "
+                "disposición general sexta); las medidas cautelares se mantienen."
             )
         fila.save(update_fields=campos)
         if fila.vence_en:
@@ -374,7 +372,7 @@ def actuacion_registrar(
             juicio=fila,
             numero=(ultima.numero + 1) if ultima else 1,
             tipo=tipo,
-            descripcion=descripcion[:500],
+            descripcion=descripcion[:1000],
             etapa=fila.etapa,
             en=_ahora(at),
             por=_usuario(por),

@@ -49,7 +49,7 @@ def test_a_process_without_full_recovery_goes_to_insolvency_with_what_it_owes(
     assert juicio.cerrado_en is not None
     ultima = juicio.actuaciones.order_by("-numero").first()
     assert "juicio de insolvencia" in ultima.descripcion and MOTIVO in ultima.descripcion
-    assert "1 título de crédito" in ultima.descripcion
+    assert "1 título de crédito" in ultima.descripcion and "Patrocinio" in ultima.descripcion
     # The measures keep securing the debt; the process leaves the lawyer's open work.
     assert set(juicio.medidas.values_list("estado", flat=True)) == {MedidaCautelar.Estado.VIGENTE}
     assert not JuicioCoactivo.objects.filter(
@@ -116,9 +116,14 @@ def test_admin_sends_it_with_the_reason_next_to_the_field_and_records_the_state(
     base = {"_selected_action": [juicio.pk], "aplicar": "1"}
     respuesta = client.post(url, {**base, "action": "avanzar", "etapa": "insolvencia"})
     assert "por qué el proceso coactivo culmina" in respuesta.content.decode()
-    client.post(url, {**base, "action": "avanzar", "etapa": "insolvencia", "motivo": MOTIVO})
+    # A reason too long for the actuación is refused, not cut.
+    largo = {**base, "action": "avanzar", "etapa": "insolvencia", "motivo": MOTIVO * 8}
+    assert "500 caracteres como máximo" in client.post(url, largo).content.decode()
+    client.post(url, {**base, "action": "avanzar", "etapa": "insolvencia", "motivo": MOTIVO * 7})
     juicio.refresh_from_db()
     assert juicio.etapa == Etapa.INSOLVENCIA
+    # The whole reason (7 × 69 characters) is in the actuación.
+    assert (MOTIVO * 7).strip() in juicio.actuaciones.order_by("-numero").first().descripcion
     respuesta = client.post(url, {**base, "action": "insolvencia_informar", "estado": ""})
     assert "Escriba el estado del juicio de insolvencia." in respuesta.content.decode()
     client.post(url, {**base, "action": "insolvencia_informar", "estado": "Sentencia dictada."})
