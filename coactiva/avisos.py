@@ -14,16 +14,13 @@ code. The e-mail informs; it does not replace the citación the COA prescribes."
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
-from decimal import Decimal
 
 from django.utils import timezone
 
-from cartera import interes
 from cartera.models import TituloCredito
-from cartera.selectors import linea_deuda
 from coactiva.models import JuicioCoactivo, MedidaCautelar
+from coactiva.selectors import saldo_adeudado
 from core.email import correo_enviar
 from core.models import Correo
 
@@ -33,19 +30,6 @@ ETAPAS_AVISADAS: dict[str, str] = {
     Etapa.REQUERIMIENTO: "IESS: requerimiento de pago voluntario, juicio coactivo N.º {numero}",
     Etapa.CITACION: "IESS: orden de pago inmediato en el juicio coactivo N.º {numero}",
 }
-
-
-def _adeudado(juicio: JuicioCoactivo, *, en: dt.date) -> Decimal:
-    """What the process's títulos still owe on `en`, interest included."""
-    tasas = interes.tabla_tasas()
-    extinguidos = (TituloCredito.Estado.CANCELADO, TituloCredito.Estado.ANULADO)
-    return sum(
-        (
-            linea_deuda("titulo", t, "", en, tasas).total
-            for t in juicio.titulos.exclude(estado__in=extinguidos)
-        ),
-        Decimal("0.00"),
-    )
 
 
 def juicio_abierto_avisar(
@@ -80,7 +64,7 @@ def etapa_avisar(*, juicio: JuicioCoactivo) -> Correo | None:
         contexto={
             "juicio": juicio,
             "empleador": juicio.empleador,
-            "adeudado": _adeudado(juicio, en=juicio.etapa_desde),
+            "adeudado": saldo_adeudado(juicio, en=juicio.etapa_desde),
         },
         evento=f"coactiva.{juicio.etapa}",
         obj=juicio,
@@ -98,7 +82,7 @@ def medida_ordenada_avisar(*, medida: MedidaCautelar) -> Correo | None:
             "juicio": juicio,
             "empleador": juicio.empleador,
             "medida": medida,
-            "adeudado": _adeudado(juicio, en=timezone.localdate(medida.ordenada_en)),
+            "adeudado": saldo_adeudado(juicio, en=timezone.localdate(medida.ordenada_en)),
         },
         evento="coactiva.medida_ordenada",
         obj=medida,

@@ -65,6 +65,19 @@ class ProcesoElegibilidad:
     medidas: list[MedidaResumen] = field(default_factory=list)  # vigentes, liftable ones
 
 
+def saldo_adeudado(juicio: JuicioCoactivo, *, en: dt.date) -> Decimal:
+    """What the process's títulos still owe on `en`: capital, interest, fines and
+    recargos of those not CANCELADO or ANULADO."""
+    tasas = interes.tabla_tasas()
+    return sum(
+        (
+            linea_deuda("titulo", t, "", en, tasas).total
+            for t in juicio.titulos.exclude(estado__in=EXTINGUIDOS)
+        ),
+        Decimal("0.00"),
+    )
+
+
 def _medida_resumen(m: MedidaCautelar) -> MedidaResumen:
     return MedidaResumen(
         id=m.pk,

@@ -46,6 +46,7 @@ from coactiva.models import (
     SecretarioAbogado,
     SorteoRegistro,
 )
+from coactiva.selectors import saldo_adeudado
 from core import calendar, parametros
 from core.email import correo_enviar
 from core.models import Canton, DocumentoVerificable, Unidad, User
@@ -243,7 +244,7 @@ def juicio_transicion(
         texto = f"{Etapa(de).label} → {Etapa(a).label}."
         if a == Etapa.INSOLVENCIA:
             fila.insolvencia_remitido_el = hoy
-            fila.insolvencia_saldo = saldo_adeudado(pendientes, en=hoy)
+            fila.insolvencia_saldo = saldo_adeudado(fila, en=hoy)
             campos += ["insolvencia_remitido_el", "insolvencia_saldo"]
             texto += (
                 f" Sin recuperación total: adeuda {dolares(fila.insolvencia_saldo)} en "
@@ -266,15 +267,6 @@ def juicio_transicion(
                     titulo=titulo, por=_usuario(por), motivo=f"Orden de cobro: {fila}."
                 )
     return fila
-
-
-def saldo_adeudado(titulos: Sequence[TituloCredito], *, en: dt.date) -> Decimal:
-    """What the títulos still owe on `en`: capital, interest, fines and recargos."""
-    from cartera import interes
-    from cartera.selectors import linea_deuda
-
-    tasas = interes.tabla_tasas()
-    return sum((linea_deuda("titulo", t, "", en, tasas).total for t in titulos), Decimal("0.00"))
 
 
 def insolvencia_seguimiento(
