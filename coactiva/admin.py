@@ -688,15 +688,7 @@ class OficioPorFirmarAdmin(PermisosCoactivaMixin, SoloLecturaMixin, admin.ModelA
     province waiting for the signature, the one waiting longest first, with how long
     each has waited; open the PDF, select, sign (coactiva.services.oficios_firmar)."""
 
-    list_display = [
-        "oficio_n",
-        "juicio",
-        "deudor",
-        "entidad_nombre",
-        "medidas",
-        "espera",
-        "pdf",
-    ]
+    list_display = ["oficio_n", "juicio", "deudor", "entidad_nombre", "medidas", "pdf"]
     list_display_links = ["oficio_n"]
     ordering = ["abierto_en", "id"]  # the one waiting longest first
     search_fields = ["entidad_nombre", "oficio__codigo", "^juicio__empleador__identificacion"]
@@ -726,19 +718,24 @@ class OficioPorFirmarAdmin(PermisosCoactivaMixin, SoloLecturaMixin, admin.ModelA
     def medidas(self, obj: Any) -> int:
         return getattr(obj, "n_medidas", 0)
 
-    @admin.display(description="en espera", ordering="abierto_en")
-    def espera(self, obj: OficioPorFirmar) -> str:
-        """Business days since the levantamiento was ordered; past the reminder limit
-        (COACTIVA_FIRMA_RECORDATORIO_DIAS) it is shown in red."""
-        dias = selectors.espera_habil(obj)
-        desde = timezone.localtime(obj.abierto_en)
-        texto = f"{dias} día{'s' if dias != 1 else ''} hábil{'es' if dias != 1 else ''}"
-        detalle = f"desde el {desde:%d/%m/%Y %H:%M}"
-        if dias > parametros.valor("COACTIVA_FIRMA_RECORDATORIO_DIAS"):
-            return format_html(
-                '<strong style="color:#b00">{}</strong><br><small>{}</small>', texto, detalle
-            )
-        return format_html("{}<br><small>{}</small>", texto, detalle)
+    def get_list_display(self, request: HttpRequest) -> Any:
+        """Adds «en espera»: business days since the levantamiento was ordered, in red
+        past the reminder limit (selectors.espera_firma), the limit read once a page."""
+        hoy = timezone.localdate()
+        limite = parametros.valor("COACTIVA_FIRMA_RECORDATORIO_DIAS", en=hoy)
+
+        @admin.display(description="en espera", ordering="abierto_en")
+        def espera(obj: OficioPorFirmar) -> str:
+            e = selectors.espera_firma(obj, hoy=hoy, limite=limite)
+            texto = f"{e.dias} día{'s' if e.dias != 1 else ''} hábil{'es' if e.dias != 1 else ''}"
+            detalle = f"desde el {timezone.localtime(obj.abierto_en):%d/%m/%Y %H:%M}"
+            if e.atrasado:
+                return format_html(
+                    '<strong style="color:#b00">{}</strong><br><small>{}</small>', texto, detalle
+                )
+            return format_html("{}<br><small>{}</small>", texto, detalle)
+
+        return [*self.list_display[:-1], espera, self.list_display[-1]]
 
     @admin.display(description="oficio (PDF)")
     def pdf(self, obj: OficioPorFirmar) -> str:

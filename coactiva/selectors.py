@@ -29,7 +29,7 @@ from coactiva.models import (
     MedidaHistorial,
     SorteoRegistro,
 )
-from core import calendar, roles
+from core import calendar, parametros, roles
 from core.models import Unidad
 from core.selectors import Nivel, alcance_de, has_role
 from core.templatetags.portal import dolares
@@ -276,17 +276,40 @@ def oficios_por_firmar(user: Any, qs: QuerySet[Levantamiento] | None = None) -> 
     )
 
 
+def cantones_de_juicio(juicio: JuicioCoactivo) -> list[str]:
+    """Cantons whose local holidays stop a process's términos: the unit's and the
+    debtor's. Needs unidad and empleador loaded."""
+    return [c for c in (juicio.unidad.canton_id, juicio.empleador.canton_id) if c]
+
+
 def espera_habil(levantamiento: Levantamiento, *, hoy: dt.date | None = None) -> int:
     """Business days a levantamiento has waited since it was ordered (the day after it
     counts first, COA art. 158), with the holidays of the unit's and the debtor's
     cantons. Needs juicio__unidad and juicio__empleador loaded."""
-    juicio = levantamiento.juicio
-    cantones = [c for c in (juicio.unidad.canton_id, juicio.empleador.canton_id) if c]
     return calendar.business_days_between(
         timezone.localdate(levantamiento.abierto_en),
         hoy or timezone.localdate(),
-        cantones=cantones,
+        cantones=cantones_de_juicio(levantamiento.juicio),
     )
+
+
+@dataclass(frozen=True)
+class EsperaFirma:
+    dias: int  # business days waited for the signature
+    atrasado: bool  # more than COACTIVA_FIRMA_RECORDATORIO_DIAS
+
+
+def espera_firma(
+    levantamiento: Levantamiento, *, hoy: dt.date | None = None, limite: int | None = None
+) -> EsperaFirma:
+    """How long an oficio has waited for the Director's signature and whether that is
+    late: more than COACTIVA_FIRMA_RECORDATORIO_DIAS business days (pass `limite` when
+    asking for many oficios at once: the parameter is read once)."""
+    hoy = hoy or timezone.localdate()
+    if limite is None:
+        limite = parametros.valor("COACTIVA_FIRMA_RECORDATORIO_DIAS", en=hoy)
+    dias = espera_habil(levantamiento, hoy=hoy)
+    return EsperaFirma(dias=dias, atrasado=dias > limite)
 
 
 # --- Sorteo: re-run from the log -----------------------------------------------------------
@@ -379,31 +402,12 @@ class FilaBimestral:
 
 
 @dataclass(frozen=True)
-class JuicioInsolvencia:
-    """A process the unit sent to the juicio de insolvencia, as the report lists it."""
-
-    id: int
-    numero: str
-    unidad: str
-    deudor: str
-    identificacion: str
-    remitido_el: dt.date | None
-    saldo: Decimal | None
-    estado: str
-    estado_el: dt.date | None
-
-
-@dataclass(frozen=True)
 class ReporteBimestral:
     anio: int
     bimestre: int
     desde: dt.date
     hasta: dt.date
     filas: list[FilaBimestral]
-    # Processes in juicio de insolvencia today, with what Patrocinio last reported
-    # (C.D. 497, 6th general disposition: their state goes to the Director every two
-    # months).
-    insolvencias: list[JuicioInsolvencia] = field(default_factory=list)
 
     @property
     def total(self) -> FilaBimestral:
@@ -430,10 +434,9 @@ def reporte_bimestral(*, user: Any, anio: int, bimestre: int) -> ReporteBimestra
     """Per coactiva unit in the staff member's scope, for a two-month period: processes
     open at its start and end, started and ended in it, money recovered on their
     títulos, measures ordered and lifted in it and in force at its end (C.D. 497
-    3.5.3 n: the bimonthly report), processes sent to the juicio de insolvencia in it
-    with the balance they still owed, and the list of those in insolvencia today with
-    their last reported state (6th general disposition). A fixed number of queries
-    (GROUP BY in the database)."""
+    3.5.3 n: the bimonthly report) and processes sent to the juicio de insolvencia in it
+    with the balance they still owed (6th general disposition). A fixed number of
+    queries (GROUP BY in the database)."""
     desde, hasta = bimestre_limites(anio, bimestre)
     tz = timezone.get_current_timezone()
     inicio = dt.datetime.combine(desde, dt.time.min, tzinfo=tz)
@@ -515,29 +518,25 @@ def reporte_bimestral(*, user: Any, anio: int, bimestre: int) -> ReporteBimestra
                 saldo_remitido=j.get("saldo_remitido", CERO),
             )
         )
-    insolvencias = [
-        JuicioInsolvencia(
-            id=j.pk,
-            numero=j.numero,
-            unidad=j.unidad.nombre,
-            deudor=j.empleador.razon_social,
-            identificacion=j.empleador.identificacion,
-            remitido_el=j.insolvencia_remitido_el,
-            saldo=j.insolvencia_saldo,
-            estado=j.insolvencia_estado,
-            estado_el=j.insolvencia_estado_el,
-        )
-        for j in juicios.filter(etapa=JuicioCoactivo.Etapa.INSOLVENCIA)
-        .select_related("unidad", "empleador")
-        .order_by("insolvencia_remitido_el", "pk")
-    ]
     return ReporteBimestral(
         anio=anio,
         bimestre=bimestre,
         desde=desde,
         hasta=hasta,
         filas=filas,
-        insolvencias=insolvencias,
+    )
+
+
+def juicios_en_insolvencia(user: Any) -> QuerySet[JuicioCoactivo]:
+    """The processes of the staff member's coactiva units in juicio de insolvencia today,
+    the longest remitted first, with what Patrocinio last reported: their state goes to
+    the Director Provincial every two months (C.D. 497, 6th general disposition)."""
+    return (
+        JuicioCoactivo.objects.filter(
+            unidad__in=unidades_coactiva(user), etapa=JuicioCoactivo.Etapa.INSOLVENCIA
+        )
+        .select_related("unidad", "empleador")
+        .order_by("insolvencia_remitido_el", "pk")
     )
 
 

@@ -46,9 +46,10 @@ from coactiva.models import (
     SecretarioAbogado,
     SorteoRegistro,
 )
-from coactiva.selectors import saldo_adeudado
+from coactiva.selectors import cantones_de_juicio, saldo_adeudado
 from core import calendar, parametros
 from core.email import correo_enviar
+from core.formato import dolares
 from core.models import Canton, DocumentoVerificable, Unidad, User
 from core.queue import enqueue_on_commit
 from core.services import (
@@ -59,7 +60,6 @@ from core.services import (
     documento_verificable_firmar,
     sequence_next,
 )
-from core.templatetags.portal import dolares
 
 Etapa = JuicioCoactivo.Etapa
 EstadoMedida = MedidaCautelar.Estado
@@ -115,6 +115,9 @@ JUICIO_TRANSICIONES: dict[str, frozenset[str]] = {
 # the earliest (there was something to seize, or nothing was found), never before the
 # debtor was cited. The providencia must say why (INSOLVENCIA_MOTIVO_MINIMO characters).
 INSOLVENCIA_MOTIVO_MINIMO = 20
+# The providencia of a stage change, and what Patrocinio reports of an insolvency trial,
+# fit whole in the actuación (1000 characters with the stage change and its término).
+MOTIVO_MAXIMO = 500
 
 # The término each stage gives the debtor, as a parameter key (DOMAIN.md §4, §7).
 TERMINOS: dict[str, str] = {
@@ -141,10 +144,6 @@ def _ahora(at: dt.datetime | None) -> dt.datetime:
     return at or timezone.now()
 
 
-def _cantones(juicio: JuicioCoactivo) -> list[str]:
-    return [c for c in (juicio.unidad.canton_id, juicio.empleador.canton_id) if c]
-
-
 def termino_etapa(*, juicio: JuicioCoactivo, etapa: str, desde: dt.date) -> dt.date | None:
     """Last day of the término a stage gives the debtor, counted in business days from
     the day after `desde` with the holidays of the unit's and the debtor's cantons
@@ -153,7 +152,7 @@ def termino_etapa(*, juicio: JuicioCoactivo, etapa: str, desde: dt.date) -> dt.d
     if clave is None:
         return None
     dias = parametros.valor(clave, en=desde)
-    return calendar.add_termino(desde, dias, cantones=_cantones(juicio))
+    return calendar.add_termino(desde, dias, cantones=cantones_de_juicio(juicio))
 
 
 def juicio_transicion(
@@ -190,6 +189,14 @@ def juicio_transicion(
             raise TransicionInvalida(
                 f"El {fila} tiene títulos de crédito pendientes; se cierra como "
                 f"«{Etapa(a).label}» solo cuando todos están cancelados o anulados."
+            )
+        if len(motivo) > MOTIVO_MAXIMO:
+            raise CoactivaError(
+                {
+                    "motivo": f"Resuma la providencia en {MOTIVO_MAXIMO} caracteres como "
+                    f"máximo (tiene {len(motivo)}); el texto completo va en el expediente "
+                    "como escrito."
+                }
             )
         if a == Etapa.INSOLVENCIA:
             if not pendientes:
@@ -278,6 +285,13 @@ def insolvencia_seguimiento(
     estado = " ".join(estado.split())
     if not estado:
         raise CoactivaError({"estado": "Escriba el estado del juicio de insolvencia."})
+    if len(estado) > MOTIVO_MAXIMO:
+        raise CoactivaError(
+            {
+                "estado": f"Resuma el estado en {MOTIVO_MAXIMO} caracteres como máximo "
+                f"(tiene {len(estado)})."
+            }
+        )
     momento = _ahora(at)
     with transaction.atomic():
         fila = (
@@ -290,7 +304,7 @@ def insolvencia_seguimiento(
                 f"El {fila} no está remitido a juicio de insolvencia "
                 f"(etapa «{Etapa(fila.etapa).label}»)."
             )
-        fila.insolvencia_estado = estado[:500]
+        fila.insolvencia_estado = estado
         fila.insolvencia_estado_el = timezone.localdate(momento)
         fila.save(update_fields=["insolvencia_estado", "insolvencia_estado_el"])
         actuacion_registrar(
@@ -1067,10 +1081,9 @@ def oficios_por_firmar_recordar(*, hoy: dt.date | None = None) -> int:
     was ordered (the public complaint: lifting is slow once the debt is settled). One
     e-mail per province and day: running it again the same day sends nothing new.
     Returns the number of e-mails queued."""
-    from django.conf import settings as django_settings
     from django.urls import reverse
 
-    from coactiva.selectors import espera_habil
+    from coactiva.selectors import espera_firma
     from core import roles
     from core.models import Correo, Provincia
 
@@ -1082,10 +1095,15 @@ def oficios_por_firmar_recordar(*, hoy: dt.date | None = None) -> int:
         .select_related("juicio__unidad", "juicio__empleador", "oficio")
         .order_by("abierto_en", "id")
     ):
-        dias = espera_habil(levantamiento, hoy=hoy)
         provincia_id = levantamiento.juicio.unidad.provincia_id
-        if dias > limite and provincia_id:
-            por_provincia[provincia_id].append((levantamiento, dias))
+        # Not on a holiday of the Director's seat (the beat entry knows only weekdays).
+        if not provincia_id or not calendar.is_business_day(
+            hoy, cantones=calendar.cantones_de_provincia(provincia_id)
+        ):
+            continue
+        espera = espera_firma(levantamiento, hoy=hoy, limite=limite)
+        if espera.atrasado:
+            por_provincia[provincia_id].append((levantamiento, espera.dias))
     if not por_provincia:
         return 0
     directores: dict[str, list[str]] = defaultdict(list)
@@ -1104,7 +1122,7 @@ def oficios_por_firmar_recordar(*, hoy: dt.date | None = None) -> int:
         ).values_list("object_id", flat=True)
     )
     provincias = Provincia.objects.in_bulk(list(por_provincia))
-    url = django_settings.SITE_URL + reverse("admin:coactiva_oficioporfirmar_changelist")
+    url = settings.SITE_URL + reverse("admin:coactiva_oficioporfirmar_changelist")
     enviados = 0
     for provincia_id, filas in por_provincia.items():
         if provincia_id in ya_enviados or not directores.get(provincia_id):
@@ -1178,14 +1196,9 @@ def titulo_extinguido(*, titulo: TituloCredito, at: dt.datetime, por: Any = None
     process (CANCELADO, or ANULADO when every título was annulled), opens the
     levantamiento of every measure without waiting for the debtor to ask (Reglamento
     art. 176) and tells the debtor by e-mail."""
-    linea = JuicioTitulo.objects.filter(titulo=titulo).first()
-    if linea is None:
+    juicio = _juicio_de_titulo(titulo)
+    if juicio is None:
         return
-    juicio = (
-        JuicioCoactivo.objects.select_for_update(of=("self",))
-        .select_related("empleador", "unidad")
-        .get(pk=linea.juicio_id)
-    )
     estado = TituloCredito.Estado(titulo.estado).label.lower()
     actuacion_registrar(
         juicio=juicio,
@@ -1381,7 +1394,7 @@ def _constancia_por_firmar(
         (
             lev.juicio.numero,
             lev.entidad_nombre,
-            lev.oficio.datos_publicos.get("Oficio N.º", "") if lev.oficio else "",
+            lev.numero_oficio,
             lev.oficio.codigo if lev.oficio else "",
         )
         for lev in levantamientos

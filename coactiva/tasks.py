@@ -42,7 +42,7 @@ def oficios_pendientes_barrer(antiguedad_segundos: int = 180) -> int:
     return len(ids)
 
 
-@shared_task(acks_late=True, max_retries=3, default_retry_delay=300)
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
 def oficios_por_firmar_recordar() -> int:
     """Daily on business days (core/schedule.py): remind each Director Provincial of the
     oficios de levantamiento waiting for their signature too long (once per province

@@ -76,6 +76,9 @@ def oficio_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
     )
 
 
+INSOLVENCIAS_EN_PAGINA = 200
+
+
 @login_required(login_url="admin:login")
 @lee_de_replica
 def reportes(request: HttpRequest) -> HttpResponseBase:
@@ -104,6 +107,7 @@ def reportes(request: HttpRequest) -> HttpResponseBase:
             request=request,
         )
         if lista:
+            en_insolvencia = selectors.juicios_en_insolvencia(request.user)
             return tabla_respuesta(
                 nombre=f"coactiva_insolvencias_{anio}_{bimestre}",
                 encabezados=[
@@ -118,16 +122,16 @@ def reportes(request: HttpRequest) -> HttpResponseBase:
                 ],
                 filas=[
                     [
-                        i.numero,
-                        i.unidad,
-                        i.deudor,
-                        i.identificacion,
-                        i.remitido_el,
-                        i.saldo,
-                        i.estado or "Sin información del Área de Patrocinio",
-                        i.estado_el,
+                        j.numero,
+                        j.unidad.nombre,
+                        j.empleador.razon_social,
+                        j.empleador.identificacion,
+                        j.insolvencia_remitido_el,
+                        j.insolvencia_saldo,
+                        j.insolvencia_estado or "Sin información del Área de Patrocinio",
+                        j.insolvencia_estado_el,
                     ]
-                    for i in reporte.insolvencias
+                    for j in en_insolvencia.iterator()
                 ],
                 formato=formato,
             )
@@ -164,4 +168,19 @@ def reportes(request: HttpRequest) -> HttpResponseBase:
             ],
             formato=formato,
         )
-    return render(request, "coactiva/reportes.html", {"form": form, "reporte": reporte})
+    # The page shows the longest remitted (the download has them all); one row more
+    # tells whether there are others, without counting them.
+    insolvencias = list(
+        selectors.juicios_en_insolvencia(request.user)[: INSOLVENCIAS_EN_PAGINA + 1]
+    )
+    return render(
+        request,
+        "coactiva/reportes.html",
+        {
+            "form": form,
+            "reporte": reporte,
+            "insolvencias": insolvencias[:INSOLVENCIAS_EN_PAGINA],
+            "insolvencias_mas": len(insolvencias) > INSOLVENCIAS_EN_PAGINA,
+            "insolvencias_en_pagina": INSOLVENCIAS_EN_PAGINA,
+        },
+    )

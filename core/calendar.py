@@ -204,3 +204,9 @@ def move_local_holiday(day: dt.date) -> dt.date:
     before; Sunday → the Monday after."""
     shift = {1: -1, 2: 2, 3: 1, 5: -1, 6: 1}.get(day.weekday(), 0)
     return day + dt.timedelta(days=shift)
+
+
+def cantones_de_provincia(provincia_id: str) -> list[str]:
+    """Cantons whose local holidays close a provincial authority's office: the capital
+    canton (code `<provincia>01`), where the Dirección Provincial and its units sit."""
+    return [f"{provincia_id}01"]

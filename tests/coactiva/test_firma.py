@@ -214,6 +214,54 @@ def test_the_director_is_reminded_of_oficios_waiting_too_long_once_a_day(
     assert services.oficios_por_firmar_recordar(hoy=tarde) == 0
 
 
+def test_no_reminder_on_a_local_holiday_of_the_directors_seat(
+    django_capture_on_commit_callbacks,
+) -> None:
+    """The beat entry runs Monday to Friday; a local holiday of the provincial capital
+    (the Director's office) sends nothing, the next business day sends the digest."""
+    from core.models import Feriado
+
+    pagado(django_capture_on_commit_callbacks)
+    director_de("17")
+    hoy = timezone.localdate()
+    fiesta = calendar.add_termino(hoy, 4, cantones=["1701"])  # late by then
+    siguiente = calendar.add_termino(fiesta, 1, cantones=["1701"])
+    Feriado.objects.create(
+        fecha=fiesta,
+        nombre="Feriado local de prueba",
+        origen=Feriado.Origen.LOCAL,
+        canton_id="1701",
+    )
+    calendar.invalidate()
+    assert not calendar.is_business_day(fiesta, cantones=["1701"])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.oficios_por_firmar_recordar(hoy=fiesta) == 0
+        assert services.oficios_por_firmar_recordar(hoy=siguiente) == 1
+
+
+def test_the_signing_queue_issues_the_same_queries_for_one_or_many_oficios(
+    client: Client, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    """Each row shows its oficio's number and PDF link: joined, not one query a row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    pagado(django_capture_on_commit_callbacks)
+    client.force_login(director_de("17"))
+    client.get(COLA)
+
+    def consultas() -> int:
+        with CaptureQueriesContext(connection) as capturadas:
+            assert client.get(COLA).status_code == 200
+        return len(capturadas)
+
+    uno = consultas()
+    for _ in range(3):
+        pagado(django_capture_on_commit_callbacks)
+    assert Levantamiento.objects.filter(estado=Levantamiento.Estado.POR_FIRMAR).count() == 12
+    assert consultas() == uno
+
+
 def test_an_oficio_annulled_before_its_signature_is_never_in_force(
     client: Client, django_capture_on_commit_callbacks
 ) -> None:

@@ -80,6 +80,22 @@ def test_too_early_or_without_a_reason_is_refused_and_changes_nothing(
     assert juicio.cerrado_en is None and juicio.actuaciones.count() == antes
 
 
+def test_a_providencia_or_a_report_too_long_for_the_file_is_refused_whole() -> None:
+    """The service, not only the admin form, refuses text the actuación could not hold
+    whole: nothing is cut and nothing changes."""
+    juicio = JuicioCoactivoFactory(con_medidas=True)
+    with pytest.raises(services.CoactivaError, match="500 caracteres como máximo"):
+        _remitir(juicio, "x" * 501)
+    juicio.refresh_from_db()
+    assert juicio.etapa == Etapa.MEDIDAS
+    juicio = _remitir(juicio)
+    with pytest.raises(services.CoactivaError, match="500 caracteres como máximo"):
+        services.insolvencia_seguimiento(juicio=juicio, estado="y" * 501)
+    juicio.refresh_from_db()
+    assert juicio.insolvencia_estado == ""
+    assert not juicio.actuaciones.filter(tipo=Actuacion.Tipo.INSOLVENCIA).exists()
+
+
 def test_the_trials_state_is_recorded_and_paying_later_lifts_the_measures(
     django_capture_on_commit_callbacks,
 ) -> None:  # type: ignore[no-untyped-def]
