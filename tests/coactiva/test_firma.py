@@ -317,3 +317,25 @@ def test_oficios_issued_before_the_signature_step_count_as_signed_by_the_printed
     pendiente.oficio.refresh_from_db()
     assert pendiente.oficio.pendiente_firma
     assert pendiente.oficio.datos_publicos["Firma"].startswith("Pendiente de la firma")
+
+
+def test_one_batch_over_two_processes_tells_each_debtor_once_and_skips_the_annulled(
+    django_capture_on_commit_callbacks,
+) -> None:
+    """The Director selects the whole queue: two processes of two debtors, one oficio
+    annulled meanwhile. The others are signed, each debtor gets one e-mail, the
+    annulled one is reported and stays out of force."""
+    uno = pagado(django_capture_on_commit_callbacks, empleador=EmpleadorFactory())
+    dos = pagado(django_capture_on_commit_callbacks, empleador=EmpleadorFactory())
+    anulado = dos.levantamientos.order_by("id").first()
+    services.oficio_anular(levantamiento=anulado, motivo="Entidad equivocada en el oficio.")
+    cola = list(Levantamiento.objects.filter(juicio__in=[uno, dos]).order_by("id"))
+    with django_capture_on_commit_callbacks(execute=True):
+        resultado = services.oficios_firmar(levantamientos=cola, por=director_de("17"))
+    assert len(resultado.firmados) == 5 and len(resultado.errores) == 1
+    assert str(anulado) in resultado.errores[0]
+    correos = Correo.objects.filter(evento="coactiva.oficios_firmados")
+    assert sorted(c.para[0] for c in correos) == sorted([uno.empleador.email, dos.empleador.email])
+    anulado.refresh_from_db()
+    assert anulado.estado == Levantamiento.Estado.ANULADO
+    assert not FirmaOficio.objects.filter(levantamiento=anulado).exists()
