@@ -169,13 +169,18 @@ def accion_con_formulario(
     *,
     formulario: type[forms.Form],
     titulo: str,
-    aplicar: Callable[[Any, dict[str, Any]], str],
+    aplicar: Callable[[Any, dict[str, Any]], str] | None = None,
+    aplicar_lote: Callable[[list[Any], dict[str, Any]], tuple[list[str], list[str]]] | None = None,
     una_sola: bool = False,
+    plantilla: str = "admin/cartera/accion_formulario.html",
 ) -> HttpResponse | None:
     """An admin action that first asks for data (a form on an intermediate page), then
-    calls `aplicar(obj, cleaned_data)` (a service) for each selected row. Errors of the
-    service are shown next to the form's fields, in Spanish; nothing is half-done for a
-    row whose service call failed."""
+    calls `aplicar(obj, cleaned_data)` (a service) for each selected row, or
+    `aplicar_lote(objs, cleaned_data)` once for all of them (a service that takes the
+    batch; it returns the messages of what was done and of what could not be). Errors
+    of the service are shown next to the form's fields, in Spanish; nothing is
+    half-done for a row whose service call failed. `plantilla` may extend the default
+    one (blocks `objetos`, `boton`)."""
     objetos = list(queryset[:51])
     if una_sola and len(objetos) != 1:
         modeladmin.message_user(request, "Seleccione un solo registro.", messages.WARNING)
@@ -185,15 +190,19 @@ def accion_con_formulario(
         return None
     form = formulario(request.POST if "aplicar" in request.POST else None)
     if "aplicar" in request.POST and form.is_valid():
-        hechos, errores = [], []
-        for obj in objetos:
-            try:
-                hechos.append(aplicar(obj, form.cleaned_data))
-            except ValidationError as exc:
-                if len(objetos) == 1:
-                    _errores_en_formulario(form, exc)
-                else:
-                    errores.append(f"{obj}: {' '.join(exc.messages)}")
+        hechos: list[str] = []
+        errores: list[str] = []
+        if aplicar_lote is not None:
+            hechos, errores = aplicar_lote(objetos, form.cleaned_data)
+        elif aplicar is not None:
+            for obj in objetos:
+                try:
+                    hechos.append(aplicar(obj, form.cleaned_data))
+                except ValidationError as exc:
+                    if len(objetos) == 1:
+                        _errores_en_formulario(form, exc)
+                    else:
+                        errores.append(f"{obj}: {' '.join(exc.messages)}")
         for texto in hechos:
             modeladmin.message_user(request, texto, messages.SUCCESS)
         for texto in errores:
@@ -209,7 +218,7 @@ def accion_con_formulario(
         "opts": modeladmin.model._meta,
         "errores_resumen": bool(form.errors),
     }
-    return TemplateResponse(request, "admin/cartera/accion_formulario.html", contexto)
+    return TemplateResponse(request, plantilla, contexto)
 
 
 def _errores_en_formulario(form: forms.BaseForm, exc: ValidationError) -> None:

@@ -17,7 +17,6 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -745,33 +744,26 @@ class OficioPorFirmarAdmin(PermisosCoactivaMixin, SoloLecturaMixin, admin.ModelA
     def firmar(
         self, request: HttpRequest, queryset: QuerySet[OficioPorFirmar]
     ) -> HttpResponse | None:
-        objetos = list(queryset[:51])
-        if len(objetos) > 50:
-            self.message_user(request, "Seleccione como máximo 50 oficios.", messages.WARNING)
-            return None
-        form = FirmarForm(request.POST if "aplicar" in request.POST else None)
-        if "aplicar" in request.POST and form.is_valid():
+        def firmar_lote(
+            objetos: list[OficioPorFirmar], datos: dict[str, Any]
+        ) -> tuple[list[str], list[str]]:
             resultado = services.oficios_firmar(levantamientos=objetos, por=request.user)
-            for lev in resultado.firmados:
-                self.message_user(
-                    request,
-                    f"Oficio N.º {lev.numero_oficio}, dirigido a {lev.entidad_nombre}: firmado y "
-                    "en vigor; medidas levantadas.",
-                    messages.SUCCESS,
-                )
-            for error in resultado.errores:
-                self.message_user(request, error, messages.ERROR)
-            return None
-        contexto = {
-            **self.admin_site.each_context(request),
-            "title": "Firmar oficios de levantamiento",
-            "objetos": objetos,
-            "form": form,
-            "accion": request.POST.get("action", ""),
-            "opts": self.model._meta,
-            "errores_resumen": bool(form.errors),
-        }
-        return TemplateResponse(request, "admin/coactiva/firmar.html", contexto)
+            hechos = [
+                f"Oficio N.º {lev.numero_oficio}, dirigido a {lev.entidad_nombre}: firmado y "
+                "en vigor; medidas levantadas."
+                for lev in resultado.firmados
+            ]
+            return hechos, resultado.errores
+
+        return accion_con_formulario(
+            self,
+            request,
+            queryset,
+            formulario=FirmarForm,
+            titulo="Firmar oficios de levantamiento",
+            aplicar_lote=firmar_lote,
+            plantilla="admin/coactiva/firmar.html",
+        )
 
 
 # --- Sorteo log ----------------------------------------------------------------------------
