@@ -435,8 +435,8 @@ def impugnacion_resolutor(
 ) -> list[Any]:
     """Back office resolved an «Impugnación de glosa» request: the Comisión's decision
     is applied to the pending impugnación (accepted: glosa ANULADA; rejected: NOTIFICADA
-    with a new término, whose last day the employer is told by e-mail: it must pay or
-    agree to pay by then, a legal notice always sent)."""
+    with a new término, whose last day impugnacion_resolver e-mails the employer, quoting
+    the request's number)."""
     glosa_id = solicitud.respuestas.get("glosa_id")
     impugnacion = (
         Impugnacion.objects.filter(glosa_id=glosa_id, estado=Impugnacion.Estado.PENDIENTE).first()
@@ -452,17 +452,8 @@ def impugnacion_resolutor(
         resuelta_el=timezone.localdate(),
         detalle=motivo,
         por=por,
+        tramite=solicitud.numero,
     )
-    if not aprobada:
-        glosa = Glosa.objects.select_related("empleador").get(pk=impugnacion.glosa_id)
-        correo_enviar(
-            para=[glosa.empleador.email],
-            asunto=f"IESS: nuevo término para la glosa N.º {glosa.numero}",
-            plantilla="impugnacion_rechazada",
-            contexto={"empleador": glosa.empleador, "glosa": glosa, "solicitud": solicitud},
-            evento="cartera.impugnacion_rechazada",
-            obj=glosa,
-        )
     return []
 
 
