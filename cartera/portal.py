@@ -29,9 +29,7 @@ from cartera.models import (
 from cartera.selectors import deuda_empleador
 from cartera.services import CarteraError, impugnacion_registrar, impugnacion_resolver
 from core import pdf as core_pdf
-from core import roles
 from core.email import correo_enviar
-from core.models import User
 from core.services import audit_log
 from core.templatetags.portal import dolares
 from core.uploads import ValidatedFile
@@ -459,25 +457,14 @@ def impugnacion_resolutor(
 
 def acuerdo_resolutor(*, solicitud: Solicitud, aprobada: bool, motivo: str, por: Any) -> list[Any]:
     """Back office resolved an agreement request. Approval needs the authority the
-    amount requires (recorded on the request): above the SBU threshold, and for every
-    convenio de purga de mora, only the Director Provincial approves."""
+    amount requires: above the SBU threshold, and for every convenio de purga de mora,
+    only the Director Provincial approves (checked by acuerdos.acuerdo_aprobar)."""
     acuerdo = AcuerdoPago.objects.filter(solicitud=solicitud).first()
     if acuerdo is None:
         raise ValidationError("La solicitud no tiene un acuerdo de pago registrado.")
     if not aprobada:
         acuerdos.acuerdo_negar(acuerdo=acuerdo, motivo=motivo, por=por)
         return []
-    if (
-        acuerdo.aprueba == AcuerdoPago.Aprueba.DIRECTOR_PROVINCIAL
-        and isinstance(por, User)
-        and not por.is_superuser
-        and not por.groups.filter(name=roles.DIRECTOR_PROVINCIAL).exists()
-    ):
-        raise ValidationError(
-            "Los convenios de purga de mora los autoriza el Director Provincial."
-            if acuerdo.tipo == AcuerdoPago.Tipo.PURGA_MORA
-            else f"Este acuerdo ({acuerdo.monto_en_sbu} SBU) lo aprueba el Director Provincial."
-        )
     acuerdos.acuerdo_aprobar(acuerdo=acuerdo, por=por)
     return []
 
