@@ -28,6 +28,7 @@ from cartera.models import (
 from cartera.services import (
     CarteraError,
     TransicionInvalida,
+    cantones_glosa,
     glosa_acuerdo_incumplido,
     glosa_acuerdo_registrar,
     obligacion_vigente,
@@ -147,9 +148,15 @@ def vence_cuota_inicial(desde: dt.date, *, empleador: Empleador | None = None) -
     """Last day to pay the cuota inicial of an agreement approved on `desde`: a término
     of APP_CUOTA_INICIAL_TERMINO_DIAS business days (DOMAIN.md §6) from the approval,
     which is notified by e-mail. Due on the approval day itself, the nightly check would
-    break the agreement the next morning, before the employer could pay."""
+    break the agreement the next morning, before the employer could pay. Like a glosa's
+    término it skips the local holidays of the employer's canton and of the cartera
+    unit's seat (cantones_glosa)."""
     dias = int(parametros.valor("APP_CUOTA_INICIAL_TERMINO_DIAS", en=desde))
-    cantones = [empleador.canton_id] if empleador is not None and empleador.canton_id else []
+    cantones = (
+        cantones_glosa(canton_id=empleador.canton_id, provincia_id=empleador.provincia_id)
+        if empleador is not None
+        else []
+    )
     return add_termino(desde, dias, cantones=cantones)
 
 

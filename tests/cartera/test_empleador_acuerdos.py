@@ -253,6 +253,27 @@ def test_an_installment_is_its_capital_plus_interest_to_the_cent(
         )
 
 
+def test_the_cuota_inicial_termino_skips_the_holidays_of_the_cartera_units_seat() -> None:
+    """As a glosa's término (services.cantones_glosa): the employer's canton and the
+    seat of its province's cartera unit."""
+    from core.models import Feriado, Unidad
+    from core.selectors import unidad_que_atiende
+
+    empleador = empleador_con_cuenta(canton_id="1702")  # Cayambe; the unit sits in Quito
+    sede = unidad_que_atiende(provincia_id="17", tipo=Unidad.Tipo.CARTERA).canton_id
+    assert sede not in (None, "1702")
+    dias = int(parametros.valor("APP_CUOTA_INICIAL_TERMINO_DIAS", en=HOY))
+    sin_feriado = calendar.add_termino(HOY, dias, cantones=["1702", sede])
+    assert acuerdos.vence_cuota_inicial(HOY, empleador=empleador) == sin_feriado
+    Feriado.objects.create(
+        fecha=HOY + dt.timedelta(days=1), nombre="Feriado local", origen="local", canton_id=sede
+    )
+    calendar.invalidate()
+    assert acuerdos.vence_cuota_inicial(HOY, empleador=empleador) == calendar.next_business_day(
+        sin_feriado, cantones=["1702", sede]
+    )
+
+
 def test_above_the_threshold_only_the_director_approves(
     client: Client, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
