@@ -444,6 +444,7 @@ def simulador(request: HttpRequest) -> HttpResponse:
             )
         else:
             tasa = acuerdos.tasa_vigente(hoy)
+            aprobacion = acuerdos.aprobacion_requerida(empleador=empleador, monto=monto, en=hoy)
             tabla = acuerdos.tabla_amortizacion(
                 monto=monto,
                 meses=form.cleaned_data["meses"],
@@ -460,14 +461,8 @@ def simulador(request: HttpRequest) -> HttpResponse:
                     "total_capital": sum((f.capital for f in tabla), Decimal("0.00")),
                     "total_interes": sum((f.interes for f in tabla), Decimal("0.00")),
                     "total_pagar": sum((f.valor for f in tabla), Decimal("0.00")),
-                    "aprobacion": acuerdos.aprobacion_requerida(
-                        empleador=empleador, monto=monto, en=hoy
-                    ),
-                    "aprueba_display": AcuerdoPago.Aprueba(
-                        acuerdos.aprobacion_requerida(
-                            empleador=empleador, monto=monto, en=hoy
-                        ).aprueba
-                    ).label,
+                    "aprobacion": aprobacion,
+                    "aprueba_display": AcuerdoPago.Aprueba(aprobacion.aprueba).label,
                 }
             )
             if request.method == "POST":
