@@ -28,6 +28,7 @@ from cartera.models import (
 from cartera.services import (
     CarteraError,
     TransicionInvalida,
+    cantones_glosa,
     glosa_acuerdo_incumplido,
     glosa_acuerdo_registrar,
     obligacion_vigente,
@@ -35,7 +36,7 @@ from cartera.services import (
     titulo_convenio_registrar,
     titulo_transicion,
 )
-from core import parametros
+from core import parametros, roles
 from core.calendar import add_plazo, add_termino
 from core.models import User
 
@@ -147,9 +148,15 @@ def vence_cuota_inicial(desde: dt.date, *, empleador: Empleador | None = None) -
     """Last day to pay the cuota inicial of an agreement approved on `desde`: a término
     of APP_CUOTA_INICIAL_TERMINO_DIAS business days (DOMAIN.md §6) from the approval,
     which is notified by e-mail. Due on the approval day itself, the nightly check would
-    break the agreement the next morning, before the employer could pay."""
+    break the agreement the next morning, before the employer could pay. Like a glosa's
+    término it skips the local holidays of the employer's canton and of the cartera
+    unit's seat (cantones_glosa)."""
     dias = int(parametros.valor("APP_CUOTA_INICIAL_TERMINO_DIAS", en=desde))
-    cantones = [empleador.canton_id] if empleador is not None and empleador.canton_id else []
+    cantones = (
+        cantones_glosa(canton_id=empleador.canton_id, provincia_id=empleador.provincia_id)
+        if empleador is not None
+        else []
+    )
     return add_termino(desde, dias, cantones=cantones)
 
 
@@ -255,6 +262,26 @@ def acuerdo_transicion(
     return fila
 
 
+def aprobacion_autorizar(*, acuerdo: AcuerdoPago, por: User | None) -> None:
+    """Refuse (CarteraError) a staff member who may not approve `acuerdo`: above the
+    threshold and for every convenio de purga de mora, only the Director Provincial."""
+    del_director = (
+        acuerdo.tipo == AcuerdoPago.Tipo.PURGA_MORA
+        or acuerdo.aprueba == AcuerdoPago.Aprueba.DIRECTOR_PROVINCIAL
+    )
+    if (
+        del_director
+        and isinstance(por, User)
+        and not por.is_superuser
+        and not por.groups.filter(name=roles.DIRECTOR_PROVINCIAL).exists()
+    ):
+        raise CarteraError(
+            "Los convenios de purga de mora los autoriza el Director Provincial."
+            if acuerdo.tipo == AcuerdoPago.Tipo.PURGA_MORA
+            else f"Este acuerdo ({acuerdo.monto_en_sbu} SBU) lo aprueba el Director Provincial."
+        )
+
+
 def acuerdo_aprobar(
     *, acuerdo: AcuerdoPago, por: User | None = None, hoy: dt.date | None = None
 ) -> AcuerdoPago:
@@ -262,9 +289,15 @@ def acuerdo_aprobar(
     its amortization table is written from the approval date (the cuota inicial due
     within its término, vence_cuota_inicial), its glosas go EN ACUERDO DE PAGO and its
     títulos EN CONVENIO, so the employer is "en trámite de pago". The employer is told
-    by e-mail what to pay and by when (a legal notice: always sent)."""
+    by e-mail what to pay and by when (a legal notice: always sent).
+
+    Only the Director Provincial (or a superuser) approves an agreement above the SBU
+    threshold (`aprueba`, recorded on the request) and every convenio de purga de mora,
+    whatever was recorded (C.D. 497 art. 3, 3.5.2 c). Without `por` the system approves
+    (the demo)."""
     from core.email import correo_enviar
 
+    aprobacion_autorizar(acuerdo=acuerdo, por=por)
     hoy = hoy or timezone.localdate()
     with transaction.atomic():
         acuerdo = acuerdo_transicion(

@@ -39,8 +39,8 @@ from cartera.models import (
     TituloGlosa,
     TituloHistorial,
 )
-from core import identificacion as ident
 from core.admin import RawIdEnAlcanceMixin, ReadOnlyAdminMixin
+from core.forms import clean_identificacion
 from core.services import audit_log
 from core.templatetags.portal import dolares
 
@@ -310,15 +310,11 @@ class EmpleadorAdminForm(forms.ModelForm):
         ]
 
     def clean(self) -> dict[str, Any]:
-        datos = super().clean() or {}
-        numero = datos.get("representante_identificacion")
-        tipo = datos.get("representante_tipo_id")
-        if numero and tipo:
-            try:
-                datos["representante_identificacion"] = ident.validar(numero, tipo).numero
-            except ValidationError as exc:
-                self.add_error("representante_identificacion", exc)
-        return datos
+        super().clean()
+        clean_identificacion(
+            self, numero_field="representante_identificacion", tipo_field="representante_tipo_id"
+        )
+        return self.cleaned_data
 
 
 @admin.register(Empleador)

@@ -2,6 +2,7 @@
 act on (issue 7 point 8; seed 004: e-mail alerts):
 
 * títulos de crédito issued for its glosas: a legal notice, always sent;
+* a rejected impugnación, with the glosa's new last day: a legal notice, always sent;
 * the reminder before the last day of a glosa's término: optional, the employer
   switches it off in /empleador/preferencias/ (PreferenciasAviso.glosa_por_vencer).
 
@@ -26,7 +27,14 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 
-from cartera.models import COMPONENTES, Empleador, Glosa, PreferenciasAviso, TituloCredito
+from cartera.models import (
+    COMPONENTES,
+    Empleador,
+    Glosa,
+    Impugnacion,
+    PreferenciasAviso,
+    TituloCredito,
+)
 from core.email import (
     correo_enviar,
     correos_encolar_sql,
@@ -140,6 +148,34 @@ def titulos_avisar_sql(
         origen_sql=origen,
         params=[emitidos_en, desde, hasta],
         creado_en=momento,
+    )
+
+
+# --- Impugnación rejected: the término runs again ---------------------------------------
+
+EVENTO_IMPUGNACION_RECHAZADA = "cartera.impugnacion_rechazada"
+
+
+def impugnacion_rechazada_avisar(
+    *, impugnacion: Impugnacion, glosa: Glosa, tramite: str = ""
+) -> Correo | None:
+    """Tell the employer that its impugnación was rejected and the glosa's término
+    started over (cartera.services.impugnacion_resolver): by its new last day it must pay
+    or agree to pay, or the título de crédito is issued. Whoever registered the decision
+    (the Ventanilla request's resolution, `tramite` its tracking number, or staff in the
+    admin), the employer hears of it. Queued in the caller's transaction."""
+    return correo_enviar(
+        para=[glosa.empleador.email],
+        asunto=f"IESS: nuevo término para la glosa N.º {glosa.numero}",
+        plantilla="impugnacion_rechazada",
+        contexto={
+            "empleador": glosa.empleador,
+            "glosa": glosa,
+            "impugnacion": impugnacion,
+            "tramite": tramite,
+        },
+        evento=EVENTO_IMPUGNACION_RECHAZADA,
+        obj=glosa,
     )
 
 

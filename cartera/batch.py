@@ -272,7 +272,7 @@ def glosas_generar(
     origen = f"{tablas} {condicion}"
     for desde, hasta in rangos:
         rango = [desde, hasta, Planilla.Estado.PENDIENTE, _fecha(hoy), *params_periodo]
-        avisos = correos = 0
+        empleadores_notificados = correos = 0
         with transaction.atomic():
             _inmediato()
             # Lock the chunk's planillas so a payment being registered on one of them
@@ -293,7 +293,7 @@ def glosas_generar(
                 case, case_params = terminos.case_sql(
                     pares, provincia="p.provincia_id", canton="e.canton_id"
                 )
-                avisos = _ejecutar_sql(
+                empleadores_notificados = _ejecutar_sql(
                     f"INSERT INTO {_t(NotificacionGlosa)} "
                     "(empleador_id, creada_en, fecha, vence_en, cantidad, lote_id, leida_en) "
                     f"SELECT p.empleador_id, %s, %s, MIN({case}), COUNT(*), %s, NULL "
@@ -409,14 +409,14 @@ def glosas_generar(
         resumen["glosas_emitidas"] += creadas
         if notificar:
             resumen["glosas_notificadas"] += creadas
-            resumen["empleadores_notificados"] += avisos
+            resumen["empleadores_notificados"] += empleadores_notificados
             resumen["correos"] += correos
         if lote is not None:
             lote.advance(len(bloqueadas))
             for clave, valor in (
                 ("glosas_emitidas", creadas),
                 ("glosas_notificadas", creadas if notificar else 0),
-                ("empleadores_notificados", avisos),
+                ("empleadores_notificados", empleadores_notificados),
                 ("correos", correos),
             ):
                 if valor:
@@ -474,7 +474,7 @@ def glosas_notificar(
             case, case_params = terminos.case_sql(
                 pares, provincia="provincia_id", canton="canton_id"
             )
-            avisos = _ejecutar_sql(
+            empleadores_notificados = _ejecutar_sql(
                 f"INSERT INTO {_t(NotificacionGlosa)} "  # nosec B608
                 "(empleador_id, creada_en, fecha, vence_en, cantidad, lote_id, leida_en) "
                 f"SELECT empleador_id, %s, %s, MIN({case}), COUNT(*), %s, NULL "
@@ -500,12 +500,12 @@ def glosas_notificar(
             if avisar:
                 correos = len(_avisar(desde=desde, hasta=hasta, creada_en=ts, momento=momento))
         resumen["glosas_notificadas"] += notificadas
-        resumen["empleadores_notificados"] += avisos
+        resumen["empleadores_notificados"] += empleadores_notificados
         resumen["correos"] += correos
         if lote is not None:
             lote.advance(len(bloqueadas))
             lote.count("glosas_notificadas", notificadas)
-            lote.count("empleadores_notificados", avisos)
+            lote.count("empleadores_notificados", empleadores_notificados)
             lote.count("correos", correos)
     return resumen
 

@@ -510,6 +510,7 @@ def _resolver_impugnaciones(
                 else "No se justificó el pago ni la inexistencia de la obligación."
             ),
             at=_momento(el, 15),
+            avisar=False,  # replayed history, like the nightly jobs' (avisar=False)
         )
     return resto
 
@@ -602,6 +603,7 @@ def _muestras(*, n: int, hoy: dt.date, excluir: list[int]) -> None:
                     resolucion=f"CPPC-{glosa.provincia_id}-{hoy:%Y}-{glosa.pk}",
                     resuelta_el=hoy,
                     detalle="Resolución de la Comisión Provincial de Prestaciones y Controversias.",
+                    avisar=False,
                 )
     for glosa in lotes[4]:
         services.glosa_acuerdo_registrar(

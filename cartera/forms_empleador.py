@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from cartera import acuerdos
 from cartera.models import AcuerdoPago, Empleador, Glosa, PreferenciasAviso, TituloCredito
+from cartera.portal import AVISOS_OPCIONALES
 from core import identificacion as ident
 from core.email import correo_enviar
 from core.forms import DocumentoField, etiqueta_archivo
@@ -323,13 +324,7 @@ class AutorizacionForm(forms.Form):
 class PreferenciasForm(forms.ModelForm):
     class Meta:
         model = PreferenciasAviso
-        fields = [
-            "glosa_por_vencer",
-            "cuota_por_vencer",
-            "cuota_vencida",
-            "acuerdo_incumplido",
-            "certificado_emitido",
-        ]
+        fields = list(AVISOS_OPCIONALES)
 
 
 class CertificadoForm(forms.Form):

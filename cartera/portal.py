@@ -29,9 +29,7 @@ from cartera.models import (
 from cartera.selectors import deuda_empleador
 from cartera.services import CarteraError, impugnacion_registrar, impugnacion_resolver
 from core import pdf as core_pdf
-from core import roles
 from core.email import correo_enviar
-from core.models import User
 from core.services import audit_log
 from core.templatetags.portal import dolares
 from core.uploads import ValidatedFile
@@ -435,8 +433,8 @@ def impugnacion_resolutor(
 ) -> list[Any]:
     """Back office resolved an «Impugnación de glosa» request: the Comisión's decision
     is applied to the pending impugnación (accepted: glosa ANULADA; rejected: NOTIFICADA
-    with a new término, whose last day the employer is told by e-mail: it must pay or
-    agree to pay by then, a legal notice always sent)."""
+    with a new término, whose last day impugnacion_resolver e-mails the employer, quoting
+    the request's number)."""
     glosa_id = solicitud.respuestas.get("glosa_id")
     impugnacion = (
         Impugnacion.objects.filter(glosa_id=glosa_id, estado=Impugnacion.Estado.PENDIENTE).first()
@@ -452,41 +450,21 @@ def impugnacion_resolutor(
         resuelta_el=timezone.localdate(),
         detalle=motivo,
         por=por,
+        tramite=solicitud.numero,
     )
-    if not aprobada:
-        glosa = Glosa.objects.select_related("empleador").get(pk=impugnacion.glosa_id)
-        correo_enviar(
-            para=[glosa.empleador.email],
-            asunto=f"IESS: nuevo término para la glosa N.º {glosa.numero}",
-            plantilla="impugnacion_rechazada",
-            contexto={"empleador": glosa.empleador, "glosa": glosa, "solicitud": solicitud},
-            evento="cartera.impugnacion_rechazada",
-            obj=glosa,
-        )
     return []
 
 
 def acuerdo_resolutor(*, solicitud: Solicitud, aprobada: bool, motivo: str, por: Any) -> list[Any]:
     """Back office resolved an agreement request. Approval needs the authority the
-    amount requires (recorded on the request): above the SBU threshold, and for every
-    convenio de purga de mora, only the Director Provincial approves."""
+    amount requires: above the SBU threshold, and for every convenio de purga de mora,
+    only the Director Provincial approves (checked by acuerdos.acuerdo_aprobar)."""
     acuerdo = AcuerdoPago.objects.filter(solicitud=solicitud).first()
     if acuerdo is None:
         raise ValidationError("La solicitud no tiene un acuerdo de pago registrado.")
     if not aprobada:
         acuerdos.acuerdo_negar(acuerdo=acuerdo, motivo=motivo, por=por)
         return []
-    if (
-        acuerdo.aprueba == AcuerdoPago.Aprueba.DIRECTOR_PROVINCIAL
-        and isinstance(por, User)
-        and not por.is_superuser
-        and not por.groups.filter(name=roles.DIRECTOR_PROVINCIAL).exists()
-    ):
-        raise ValidationError(
-            "Los convenios de purga de mora los autoriza el Director Provincial."
-            if acuerdo.tipo == AcuerdoPago.Tipo.PURGA_MORA
-            else f"Este acuerdo ({acuerdo.monto_en_sbu} SBU) lo aprueba el Director Provincial."
-        )
     acuerdos.acuerdo_aprobar(acuerdo=acuerdo, por=por)
     return []
 

@@ -598,10 +598,15 @@ def impugnacion_resolver(
     detalle: str = "",
     por: User | None = None,
     at: dt.datetime | None = None,
+    tramite: str = "",
+    avisar: bool = True,
 ) -> Impugnacion:
     """Register the decision of the Comisión Provincial de Prestaciones y Controversias.
     Accepted: the glosa is ANULADA. Rejected: the glosa is NOTIFICADA again and its
-    término starts over from the day the decision was notified (`resuelta_el`)."""
+    término starts over from the day the decision was notified (`resuelta_el`); the
+    employer is told its new last day by e-mail (cartera.avisos, quoting the Ventanilla
+    request's `tramite` number when there is one), a legal notice, however the decision
+    was registered. Only the demo's replayed history passes `avisar=False`."""
     if not resolucion.strip():
         raise CarteraError({"resolucion": ["Ingrese el número de la resolución."]})
     if resuelta_el > timezone.localdate(_ahora(at)):
@@ -640,7 +645,7 @@ def impugnacion_resolver(
             vence = termino_glosa(
                 fecha=resuelta_el, canton_id=glosa.canton_id, provincia_id=glosa.provincia_id
             )
-            glosa_transicion(
+            glosa = glosa_transicion(
                 glosa=glosa,
                 a=Glosa.Estado.NOTIFICADA,
                 por=por,
@@ -648,6 +653,8 @@ def impugnacion_resolver(
                 motivo=motivo,
                 cambios={"termino_desde": resuelta_el, "vence_en": vence},
             )
+            if avisar:
+                avisos.impugnacion_rechazada_avisar(impugnacion=fila, glosa=glosa, tramite=tramite)
     return fila
 
 

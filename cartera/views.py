@@ -176,8 +176,13 @@ def reporte_cambios(request: HttpRequest) -> HttpResponseBase:
     """State changes of a month, from the history rows."""
     propia = _provincia_propia(request)
     este_mes = timezone.localdate().replace(day=1)
-    form = FiltroMesForm(request.GET or None, nacional=propia is None, initial={"mes": este_mes})
-    datos = form.cleaned_data if form.is_valid() else {}
+    form = FiltroMesForm(
+        request.GET or None, nacional=propia is None, initial={"mes": este_mes}, ultimo=este_mes
+    )
+    datos: dict[str, Any] = {}
+    if form.is_bound:
+        form.is_valid()
+        datos = form.cleaned_data  # the fields that are valid, even if another is not
     mes = datos.get("mes") or este_mes
     provincia = datos.get("provincia")
     reporte = selectors.cambios_del_mes(

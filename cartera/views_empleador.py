@@ -42,6 +42,7 @@ from cartera.forms_empleador import (
     SimuladorForm,
 )
 from cartera.models import AcuerdoPago, CertificadoCumplimiento, Empleador, Glosa
+from cartera.services import cantones_glosa
 from coactiva.selectors import procesos_de_empleador
 from core import calendar
 from core.export import FORMATOS, tabla_respuesta
@@ -265,11 +266,23 @@ def obligaciones(request: HttpRequest) -> HttpResponseBase:
 # --- Glosas -------------------------------------------------------------------------------
 
 
-def _termino(glosa: Glosa, hoy: dt.date) -> dict[str, Any]:
-    """Last day of the término and what is left of it (business and calendar days)."""
+Cantones = dict[tuple[str, str | None], list[str]]
+
+
+def _termino(glosa: Glosa, hoy: dt.date, cantones_de: Cantones | None = None) -> dict[str, Any]:
+    """Last day of the término and what is left of it (business and calendar days),
+    counted with the cantons the término itself skips (services.cantones_glosa: the
+    employer's and the cartera unit's seat). `cantones_de` keeps them per (province,
+    canton) across the rows of one page, one query each."""
     if glosa.vence_en is None:
         return {}
-    cantones = [c for c in (glosa.canton_id,) if c]
+    cantones_de = {} if cantones_de is None else cantones_de
+    clave = (glosa.provincia_id, glosa.canton_id)
+    if clave not in cantones_de:
+        cantones_de[clave] = cantones_glosa(
+            canton_id=glosa.canton_id, provincia_id=glosa.provincia_id
+        )
+    cantones = cantones_de[clave]
     return {
         "vence_en": glosa.vence_en,
         "dias_habiles": calendar.business_days_between(hoy, glosa.vence_en, cantones=cantones),
@@ -286,7 +299,8 @@ def glosas(request: HttpRequest) -> HttpResponse:
     pagina = Paginator(selectors.glosas_notificadas(empleador=empleador), POR_PAGINA).get_page(
         request.GET.get("pagina")
     )
-    filas = [{"glosa": g, **_termino(g, hoy)} for g in pagina]
+    cantones_de: Cantones = {}
+    filas = [{"glosa": g, **_termino(g, hoy, cantones_de)} for g in pagina]
     return render(
         request,
         "cartera/empleador/glosas.html",
@@ -430,6 +444,7 @@ def simulador(request: HttpRequest) -> HttpResponse:
             )
         else:
             tasa = acuerdos.tasa_vigente(hoy)
+            aprobacion = acuerdos.aprobacion_requerida(empleador=empleador, monto=monto, en=hoy)
             tabla = acuerdos.tabla_amortizacion(
                 monto=monto,
                 meses=form.cleaned_data["meses"],
@@ -446,14 +461,8 @@ def simulador(request: HttpRequest) -> HttpResponse:
                     "total_capital": sum((f.capital for f in tabla), Decimal("0.00")),
                     "total_interes": sum((f.interes for f in tabla), Decimal("0.00")),
                     "total_pagar": sum((f.valor for f in tabla), Decimal("0.00")),
-                    "aprobacion": acuerdos.aprobacion_requerida(
-                        empleador=empleador, monto=monto, en=hoy
-                    ),
-                    "aprueba_display": AcuerdoPago.Aprueba(
-                        acuerdos.aprobacion_requerida(
-                            empleador=empleador, monto=monto, en=hoy
-                        ).aprueba
-                    ).label,
+                    "aprobacion": aprobacion,
+                    "aprueba_display": AcuerdoPago.Aprueba(aprobacion.aprueba).label,
                 }
             )
             if request.method == "POST":

@@ -26,7 +26,7 @@ class IdentificacionField(forms.CharField):
         return value
 
 
-def clean_identificacion(form: forms.Form, *, numero_field: str, tipo_field: str) -> None:
+def clean_identificacion(form: forms.BaseForm, *, numero_field: str, tipo_field: str) -> None:
     """Validate `numero_field` as the type selected in `tipo_field`; errors go next to
     the number field."""
     numero = form.cleaned_data.get(numero_field)

@@ -12,7 +12,7 @@ from django.test import Client
 from cartera import services
 from cartera.models import Glosa, Impugnacion, Pago, TituloCredito
 from core import roles
-from core.models import EventoAuditoria
+from core.models import Correo, EventoAuditoria
 from tests.factories import EmpleadorFactory, GlosaFactory, staff
 
 pytestmark = pytest.mark.django_db
@@ -133,6 +133,36 @@ def test_impugnacion_outcome_registered_through_the_action(
         2026, 3, 18
     )
     assert Impugnacion.objects.get().estado == Impugnacion.Estado.RECHAZADA
+    # Rejected from the admin too, the employer is told its new last day, by the
+    # resolution's number (there is no Ventanilla request to quote).
+    [aviso] = Correo.objects.filter(evento="cartera.impugnacion_rechazada")
+    assert aviso.para == [pichincha.empleador.email]
+    assert "rechazada (resolución N.º CPPC-17-2026-0042)" in aviso.cuerpo_texto
+    assert "tiene hasta el 18/03/2026" in aviso.cuerpo_texto and "trámite" not in aviso.cuerpo_texto
+
+
+def test_impugnacion_rejected_from_the_impugnaciones_list_is_told_to_the_employer(
+    client: Client, pichincha: Glosa
+) -> None:
+    impugnacion = services.impugnacion_registrar(
+        glosa=pichincha, presentada_el=dt.date(2026, 2, 20), fundamentos="Pagada."
+    )
+    entrar(client, roles.JEFE_UNIDAD, "17-cartera")
+    response = client.post(
+        "/admin/cartera/impugnacion/",
+        {
+            "action": "resolver",
+            "_selected_action": [impugnacion.pk],
+            "aplicar": "1",
+            "aceptada": "0",
+            "resolucion": "CPPC-17-2026-0043",
+            "resuelta_el": "2026-03-06",
+        },
+    )
+    assert response.status_code == 302
+    [aviso] = Correo.objects.filter(evento="cartera.impugnacion_rechazada")
+    assert aviso.para == [pichincha.empleador.email]
+    assert "CPPC-17-2026-0043" in aviso.cuerpo_texto
 
 
 def test_analyst_cannot_resolve_impugnaciones_or_annul_titulos(

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from cartera.models import Empleador, Glosa, Impugnacion, Planilla, TituloCredito
+from core.models import Correo
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +22,8 @@ def test_demo_data_has_obligations_in_every_state() -> None:
     assert set(Impugnacion.objects.values_list("estado", flat=True)) == set(
         Impugnacion.Estado.values
     )
+    # The replayed history e-mails nobody about the rejected impugnaciones.
+    assert not Correo.objects.filter(evento="cartera.impugnacion_rechazada").exists()
     hoy = timezone.localdate()
     en_mora = Planilla.objects.filter(estado="pendiente", fecha_vencimiento__lt=hoy)
     assert en_mora.exists()

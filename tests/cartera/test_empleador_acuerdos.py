@@ -253,6 +253,27 @@ def test_an_installment_is_its_capital_plus_interest_to_the_cent(
         )
 
 
+def test_the_cuota_inicial_termino_skips_the_holidays_of_the_cartera_units_seat() -> None:
+    """As a glosa's término (services.cantones_glosa): the employer's canton and the
+    seat of its province's cartera unit."""
+    from core.models import Feriado, Unidad
+    from core.selectors import unidad_que_atiende
+
+    empleador = empleador_con_cuenta(canton_id="1702")  # Cayambe; the unit sits in Quito
+    sede = unidad_que_atiende(provincia_id="17", tipo=Unidad.Tipo.CARTERA).canton_id
+    assert sede not in (None, "1702")
+    dias = int(parametros.valor("APP_CUOTA_INICIAL_TERMINO_DIAS", en=HOY))
+    sin_feriado = calendar.add_termino(HOY, dias, cantones=["1702", sede])
+    assert acuerdos.vence_cuota_inicial(HOY, empleador=empleador) == sin_feriado
+    Feriado.objects.create(
+        fecha=HOY + dt.timedelta(days=1), nombre="Feriado local", origen="local", canton_id=sede
+    )
+    calendar.invalidate()
+    assert acuerdos.vence_cuota_inicial(HOY, empleador=empleador) == calendar.next_business_day(
+        sin_feriado, cantones=["1702", sede]
+    )
+
+
 def test_above_the_threshold_only_the_director_approves(
     client: Client, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
@@ -406,6 +427,60 @@ def test_a_purga_de_mora_of_any_amount_is_authorized_by_the_director(
         )
     acuerdo.refresh_from_db()
     assert acuerdo.estado == AcuerdoPago.Estado.VIGENTE
+
+
+def _purga_antigua(glosa: Glosa, *, estado: str = "solicitado") -> AcuerdoPago:
+    """A convenio de purga de mora filed before every one went to the Director: under
+    the APP threshold it recorded the head of unit."""
+    acuerdo = AcuerdoPago.objects.create(
+        empleador=glosa.empleador,
+        tipo=AcuerdoPago.Tipo.PURGA_MORA,
+        estado=estado,
+        monto=Decimal("300.00"),
+        meses=24,
+        tasa_anual=Decimal("9.33"),
+        aprueba=AcuerdoPago.Aprueba.JEFE_UNIDAD,
+        monto_en_sbu=Decimal("0.63"),
+        fuerza_mayor="Incendio del local en enero.",
+        garantia_tipo="Prenda del vehículo PBA-1234",
+        garantia_valor=Decimal("375.00"),
+    )
+    acuerdo.glosas.set([glosa])
+    return acuerdo
+
+
+def test_an_old_purga_de_mora_recording_the_head_is_still_the_directors(
+    django_capture_on_commit_callbacks,
+) -> None:  # type: ignore[no-untyped-def]
+    """The rule is the service's, not the Ventanilla hook's: whatever `aprueba` says,
+    a head of unit cannot put a convenio de purga de mora in force."""
+    acuerdo = _purga_antigua(glosa_notificada(empleador_con_cuenta()))
+    with pytest.raises(ValidationError, match="los autoriza el Director Provincial"):
+        acuerdos.acuerdo_aprobar(acuerdo=acuerdo, por=staff(ROLE.JEFE_UNIDAD, "17-cartera"))
+    acuerdo.refresh_from_db()
+    assert acuerdo.estado == AcuerdoPago.Estado.SOLICITADO and not acuerdo.cuotas.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        acuerdos.acuerdo_aprobar(
+            acuerdo=acuerdo, por=staff(ROLE.DIRECTOR_PROVINCIAL, "17-direccion")
+        )
+    acuerdo.refresh_from_db()
+    assert acuerdo.estado == AcuerdoPago.Estado.VIGENTE
+
+
+def test_the_migration_records_the_director_on_pending_purgas_only() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migracion = importlib.import_module("cartera.migrations.0010_purga_mora_aprueba_director")
+    empleador = empleador_con_cuenta()
+    pendiente = _purga_antigua(glosa_notificada(empleador))
+    negada = _purga_antigua(glosa_notificada(empleador), estado="negado")
+    migracion.forwards(apps, None)
+    pendiente.refresh_from_db()
+    negada.refresh_from_db()
+    assert pendiente.aprueba == AcuerdoPago.Aprueba.DIRECTOR_PROVINCIAL
+    assert negada.aprueba == AcuerdoPago.Aprueba.JEFE_UNIDAD  # history is not rewritten
 
 
 def test_back_office_sees_agreements_of_its_province_read_only(

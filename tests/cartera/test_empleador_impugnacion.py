@@ -101,6 +101,7 @@ def test_resolution_hook_applies_the_decision(
         assert aviso.para == [empleador.email]
         assert glosa.vence_en > timezone.localdate()
         assert f"tiene hasta el {glosa.vence_en:%d/%m/%Y}" in aviso.cuerpo_texto
+        assert f"rechazada (trámite {solicitud.numero})" in aviso.cuerpo_texto
 
 
 def test_the_upload_slots_state_the_rule_in_force(

@@ -100,6 +100,44 @@ def test_countdown_in_business_days(client: Client) -> None:
     assert glosa.estado == Glosa.Estado.NOTIFICADA
 
 
+def test_the_countdown_skips_the_local_holidays_of_the_cartera_units_seat(
+    client: Client,
+) -> None:
+    """The término skips the local holidays of the employer's canton and of the cartera
+    unit's seat (services.termino_glosa); the days left shown must count the same."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.models import Feriado, Unidad
+    from core.selectors import unidad_que_atiende
+
+    empleador = empleador_con_cuenta(canton_id="1702")  # Cayambe; the unit sits in Quito
+    sede = unidad_que_atiende(provincia_id="17", tipo=Unidad.Tipo.CARTERA).canton_id
+    assert sede not in (None, "1702")
+    glosas = [glosa_notificada(empleador) for _ in range(3)]
+    glosa = glosas[0]
+    hoy = timezone.localdate()
+    antes = calendar.business_days_between(hoy, glosa.vence_en, cantones=["1702", sede])
+    feriado = calendar.next_business_day(hoy, cantones=["1702", sede])
+    assert feriado < glosa.vence_en
+    Feriado.objects.create(
+        fecha=feriado, nombre="Feriado local de la sede", origen="local", canton_id=sede
+    )
+    calendar.invalidate()
+    quedan = calendar.business_days_between(hoy, glosa.vence_en, cantones=["1702", sede])
+    solo_empleador = calendar.business_days_between(hoy, glosa.vence_en, cantones=["1702"])
+    assert quedan == antes - 1 and quedan < solo_empleador
+    ingresar(client, empleador)
+    html = client.get(f"/empleador/glosas/{glosa.pk}/").content.decode()
+    assert f"Quedan {quedan} día(s) hábil(es)" in html
+    # The inbox looks the cantons up once for the page, not once per glosa.
+    with CaptureQueriesContext(connection) as consultas:
+        html = client.get("/empleador/glosas/").content.decode()
+    assert html.count(f"{quedan} día(s) hábil(es)") == len(glosas)
+    unidades = [q for q in consultas.captured_queries if '"core_unidad"' in q["sql"]]
+    assert len(unidades) == 1
+
+
 def test_the_inbox_pages_through_more_than_one_page_of_glosas(client: Client) -> None:
     empleador = empleador_con_cuenta()
     inicio = dt.datetime(2026, 1, 5, 9, tzinfo=TZ)

@@ -186,6 +186,13 @@ def test_state_changes_of_the_month(supervisor: Client) -> None:
     assert "No hubo cambios de estado" in vacio
     malo = supervisor.get("/cartera/reportes/cambios/?mes=enero")
     assert malo.status_code == 200 and "Ingrese el mes como AAAA-MM." in malo.content.decode()
+    # A month still to come is refused as in the impugnaciones report, not shown empty.
+    este = timezone.localdate().replace(day=1)
+    futuro = supervisor.get(f"/cartera/reportes/cambios/?mes={add_plazo(este, months=1):%Y-%m}")
+    html = futuro.content.decode()
+    assert futuro.status_code == 200 and "El mes no puede ser posterior al actual." in html
+    assert f"Cambios de estado de {date_format(este, MES)}" in html
+    assert f'max="{este:%Y-%m}"' in html
     assert Glosa.objects.filter(estado="notificada").count() == 1
     # Both downloads carry the same rows (the XLSX one used to fail on the state labels).
     respuesta = supervisor.get("/cartera/reportes/cambios/?formato=xlsx")
