@@ -94,6 +94,16 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Plain-text e-mail bodies (core.email renders templates/correo/*.txt with it):
+        # text is not HTML, so «Pérez & Hijos» must not come out as «Pérez &amp; Hijos».
+        # They are rendered without a request, so no context processors.
+        "NAME": "texto",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 # --- Database -------------------------------------------------------------------------
