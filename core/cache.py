@@ -10,12 +10,19 @@ Clients are thread-safe and share their pool, so one per pool is enough.
 Lua script does both on the server. django-ratelimit counts with add() + incr(), so each
 rate limit costs two round trips instead of three; `contar` (core.ratelimit.limitar, the
 public pages' limits) counts every limit of a request in one.
+
+`Version` is the generation number that cached data keys carry (the catalogue pages,
+the legal parameters, the holidays): bumping it makes every copy cached under the old
+one unreachable.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import time
+import weakref
+from typing import Any, ClassVar
 
+from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
 
@@ -91,3 +98,59 @@ class RedisCache(DjangoRedisCache):
         """Counters for core.ratelimit, all in one round trip (one Lua script)."""
         cliente: RedisCacheClient = self._cache  # type: ignore[attr-defined]
         return cliente.contar([(self.make_and_validate_key(clave), ttl) for clave, ttl in claves])
+
+
+def _reloj() -> float:
+    return time.monotonic()  # tests move it (tests/core/test_cache.py)
+
+
+def _semilla() -> int:
+    """A version number no earlier one reached: microseconds since the epoch. A version
+    lost from the cache (eviction, restart) starts again from here, never from an old
+    number under which copies may still be cached."""
+    return time.time_ns() // 1000
+
+
+class Version:
+    """A version number kept in the shared cache under `key`, for cache keys of data
+    that staff edit: `f"parametros:{VERSION.get()}:…"`; after an edit, `bump()`.
+
+    Each process trusts the number it last read for `memo_seconds`, so a cached page or
+    value costs no round trip for the version itself; the process that bumps sees its
+    own edit at once, the others within `memo_seconds`."""
+
+    _todas: ClassVar[weakref.WeakSet[Version]] = weakref.WeakSet()
+
+    def __init__(self, key: str, *, memo_seconds: float = 2.0) -> None:
+        self.key = key
+        self.memo_seconds = memo_seconds
+        self._memo: tuple[int, float] = (0, 0.0)  # (version, trusted until _reloj())
+        Version._todas.add(self)
+
+    def get(self) -> int:
+        version, hasta = self._memo
+        ahora = _reloj()
+        if ahora < hasta:
+            return version
+        # None only if the key vanished between its add and the read: a fresh number.
+        version = int(cache.get_or_set(self.key, _semilla, timeout=None) or _semilla())
+        self._memo = (version, ahora + self.memo_seconds)
+        return version
+
+    def bump(self) -> None:
+        """Call after the data changed (after commit: `transaction.on_commit(v.bump)`)."""
+        try:
+            cache.incr(self.key)
+        except ValueError:  # lost: restart above every number used before
+            cache.set(self.key, _semilla(), timeout=None)
+        self.forget()
+
+    def forget(self) -> None:
+        """Drop this process's copy: the next get() asks the cache."""
+        self._memo = (0, 0.0)
+
+    @classmethod
+    def forget_all(cls) -> None:
+        """Every version's process copy (tests: after emptying the cache)."""
+        for version in list(cls._todas):
+            version.forget()

@@ -7,7 +7,6 @@ import datetime as dt
 import functools
 import hmac
 import json
-import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from django.db.models import (
 from django.db.models.functions import JSONArray, TruncMonth
 from django.utils import timezone
 
+from core.cache import Version
 from tramites.models import (
     DIRIGIDO_A_CHOICES,
     CanalTramite,
@@ -79,31 +79,12 @@ def _sin_tildes(texto: str) -> str:
 DIRIGIDO_A = DIRIGIDO_A_CHOICES
 
 
-_VERSION_CATALOGO = "tramites:catalogo:version"
-
-
-# The version as this process last read it, and until when (time.monotonic()) it is
-# trusted: every cached page's key needs it, and asking Redis for it on each hit cost one
-# round trip per page. An edit is seen by the other processes within this many seconds.
-CATALOGO_VERSION_SEGUNDOS = 2.0
-_version_local: list[float] = [0.0, 0.0]  # [version, valid until]
+# Part of the key of every cached catalogue page; bumped by services.catalogo_cambiado().
+CATALOGO_VERSION = Version("tramites:catalogo:version")
 
 
 def catalogo_version() -> int:
-    """Bumped by services.catalogo_cambiado() whenever staff edit the catalogue; part of
-    the key of every cached catalogue page."""
-    version, hasta = _version_local
-    ahora = time.monotonic()
-    if ahora < hasta:
-        return int(version)
-    version = cache.get_or_set(_VERSION_CATALOGO, 1, timeout=None) or 1
-    _version_local[:] = [version, ahora + CATALOGO_VERSION_SEGUNDOS]
-    return int(version)
-
-
-def catalogo_version_olvidar() -> None:
-    """Forget this process's copy of the version (after this process bumped it)."""
-    _version_local[:] = [0.0, 0.0]
+    return CATALOGO_VERSION.get()
 
 
 def pagina_tramite_clave(slug: str) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -388,18 +387,7 @@ def autorizacion_revocar(
 def catalogo_cambiado() -> None:
     """Call after staff change the catalogue (the admin does): cached catalogue pages
     are dropped once the change commits."""
-    from django.core.cache import cache
-
-    def bump() -> None:
-        try:
-            cache.incr("tramites:catalogo:version")
-        except ValueError:
-            # The version was lost (cache restarted): start from a number no earlier
-            # version used, so no page cached under the old one is served again.
-            cache.set("tramites:catalogo:version", time.time_ns() // 1000, timeout=None)
-        selectors.catalogo_version_olvidar()  # this process sees its own edit at once
-
-    transaction.on_commit(bump)
+    transaction.on_commit(selectors.CATALOGO_VERSION.bump)
 
 
 # --- Filing -----------------------------------------------------------------------------
