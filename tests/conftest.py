@@ -100,14 +100,9 @@ def ratelimit_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     """Hold the rate limits' clock still, so a test that counts requests against a
     per-minute limit never straddles the window's end (its windows are fixed, not
     sliding: on a slow machine twelve requests can span two of them)."""
-    import types
-
-    import django_ratelimit.core
-
     from core import ratelimit
 
     ahora = time.time()
-    monkeypatch.setattr(django_ratelimit.core, "time", types.SimpleNamespace(time=lambda: ahora))
     monkeypatch.setattr(ratelimit, "_reloj", lambda: ahora)
 
 

@@ -158,7 +158,6 @@ RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 # The client's address for rate limits and lockout (core/ratelimit.py): behind the reverse
 # proxy, from the header it sets (e.g. HTTP_X_REAL_IP), validated, else REMOTE_ADDR.
 RATELIMIT_CLIENT_IP_HEADER = env.str("RATELIMIT_CLIENT_IP_HEADER", default="")
-RATELIMIT_IP_META_KEY = "core.ratelimit.client_ip"
 AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_ip"
 # The local-memory cache is per process; fine for one runserver, not for gunicorn workers.
 SILENCED_SYSTEM_CHECKS = [] if PRODUCTION else ["django_ratelimit.E003", "django_ratelimit.W001"]

@@ -29,11 +29,10 @@ def test_a_rate_limit_counted_by_one_worker_is_seen_by_another() -> None:
     uno = RedisCache(REDIS_URL, {})
     otro = RedisCache(REDIS_URL, {})
     clave = f"rl:consulta:{uuid.uuid4().hex}"
-    uno.add(clave, 0, timeout=60)
     for _ in range(3):
-        uno.incr(clave)
+        uno.contar([(clave, 60)])
     assert otro.get(clave) == 3
-    otro.incr(clave)
+    assert otro.contar([(clave, 60)]) == [4]
     assert uno.get(clave) == 4
     uno.delete(clave)
     assert otro.get(clave) is None
@@ -66,26 +65,6 @@ def test_a_redis_cache_url_uses_the_pooled_backend() -> None:
         timeout=60,
     )
     assert result.stdout.strip() == "core.cache.RedisCache", result.stderr
-
-
-@pytest.mark.redis
-def test_incr_counts_in_one_step_and_refuses_a_missing_key_like_django() -> None:
-    from core.cache import RedisCache
-
-    cache = RedisCache(REDIS_URL, {})
-    clave = f"rl:{uuid.uuid4().hex}"
-    with pytest.raises(ValueError):
-        cache.incr(clave)
-    assert cache.get(clave) is None  # a refused incr creates nothing
-    cache.add(clave, 0, timeout=60)
-    assert cache.incr(clave) == 1
-    assert cache.incr(clave, 5) == 6
-    assert cache.get(clave) == 6
-    assert 0 < cache._cache.get_client(write=True).ttl(cache.make_key(clave)) <= 60
-    # After Redis forgets its scripts (restart, SCRIPT FLUSH) counting still works.
-    cache._cache.get_client(write=True).script_flush()
-    assert cache.incr(clave) == 7
-    cache.delete(clave)
 
 
 @pytest.mark.redis
