@@ -125,18 +125,42 @@ class Mes:
 GRAFICO_MESES = 24  # months in the transparency charts; the tables show every month
 
 
-def transparencia(*, tramite_id: int | None = None, meses: int | None = None) -> list[Mes]:
+@dataclass(frozen=True)
+class Transparencia:
+    """What a transparency section shows: `meses`, every month (oldest first) for the
+    table; `serie`, the chart's (label, complaints, attended) of the last GRAFICO_MESES
+    of them; `grafico_parcial` when the chart leaves older months to the table."""
+
+    meses: list[Mes]
+    serie: list[tuple[str, int, int]]
+    grafico_parcial: bool
+
+    @property
+    def titulo_grafico(self) -> str:
+        if self.grafico_parcial:
+            return (
+                f"Quejas y atenciones por mes (últimos {GRAFICO_MESES} meses; la tabla tiene todos)"
+            )
+        return "Quejas y atenciones por mes"
+
+
+def transparencia(*, tramite_id: int | None = None) -> Transparencia:
     """Complaints and attended (resolved) requests per month for one trámite (or all):
     the catalogue's historical figures from before the portal plus the portal's own,
     computed from its data. Every month from the first with figures to the last, a
-    month without any inside that range counting as zero; `meses` keeps only the last
-    ones. Cached for a few minutes (it aggregates every request)."""
+    month without any inside that range counting as zero. Cached for a few minutes (it
+    aggregates every request)."""
     clave = f"tramites:transparencia:{tramite_id or 'todos'}"
-    datos = cache.get(clave)
-    if datos is None:
-        datos = _transparencia(tramite_id=tramite_id)
-        cache.set(clave, datos, TRANSPARENCIA_CACHE_SEGUNDOS)
-    return datos[-meses:] if meses else datos
+    meses = cache.get(clave)
+    if meses is None:
+        meses = _transparencia(tramite_id=tramite_id)
+        cache.set(clave, meses, TRANSPARENCIA_CACHE_SEGUNDOS)
+    grafico = meses[-GRAFICO_MESES:]
+    return Transparencia(
+        meses=meses,
+        serie=[(m.etiqueta, m.quejas, m.atenciones) for m in grafico],
+        grafico_parcial=len(grafico) < len(meses),
+    )
 
 
 def _transparencia(*, tramite_id: int | None) -> list[Mes]:
