@@ -112,6 +112,22 @@ def test_verification_tells_expired_and_annulled_documents(client: Client) -> No
     assert "Documento anulado" in html and "Error de digitación" in html
 
 
+def test_a_documents_state_on_a_day_annulled_first_then_unsigned_then_expired() -> None:
+    from django.utils import timezone
+
+    from core.models import DocumentoVerificable
+
+    hoy = dt.date(2026, 3, 10)
+    doc = DocumentoVerificable(vigente_hasta=hoy)
+    assert doc.estado_en(hoy) == "vigente"  # in force through its last day
+    assert doc.estado_en(hoy + dt.timedelta(days=1)) == "vencido"
+    doc.pendiente_firma = True
+    assert doc.estado_en(hoy + dt.timedelta(days=1)) == "pendiente_firma"
+    doc.anulado_en = timezone.now()
+    assert doc.estado_en(hoy) == "anulado"
+    assert DocumentoVerificable().estado_en(hoy) == "vigente"  # no end date
+
+
 def test_a_document_awaiting_its_signature_is_authentic_but_not_in_force(
     client: Client,
 ) -> None:
