@@ -86,6 +86,19 @@ def test_a_form_refused_by_the_csrf_check_gets_the_portals_spanish_page() -> Non
     assert "CSRF" not in html  # no technical jargon for the person in front of it
 
 
+def test_the_csrf_page_links_home_under_the_sites_prefix() -> None:
+    """Served under a path prefix (SCRIPT_NAME), «Ir al inicio» still leads home."""
+    from django.test.utils import override_script_prefix
+
+    with override_script_prefix("/portal/"):
+        html = (
+            Client(enforce_csrf_checks=True)
+            .post("/consulta/", {"numero": "VV-17-2026-000001"})
+            .content.decode()
+        )
+    assert '<a class="btn btn-primary" href="/portal/">Ir al inicio</a>' in html
+
+
 def test_verification_of_an_authentic_document_shows_only_its_public_data(client: Client) -> None:
     doc = documento_verificable_emitir(
         tipo="certificado_cumplimiento",
