@@ -30,6 +30,7 @@ from django.db.models.functions import JSONArray, TruncMonth
 from django.utils import timezone
 
 from core.cache import Version
+from core.models import User
 from tramites.models import (
     DIRIGIDO_A_CHOICES,
     CanalTramite,
@@ -408,6 +409,20 @@ def precheck_levantamiento(*, empleador: Any) -> list[Any]:
 
 
 # --- Back office -----------------------------------------------------------------------------
+
+
+def asignables(unidad_id: int) -> QuerySet[User]:
+    """Staff who may be given requests of a unit."""
+    return User.objects.filter(is_active=True, is_staff=True, unidad_id=unidad_id).order_by(
+        "first_name", "last_name", "username"
+    )
+
+
+def asignables_provincia(provincia_id: str) -> QuerySet[User]:
+    """Staff of every unit of a province (a director filters the queue by them)."""
+    return User.objects.filter(
+        is_active=True, is_staff=True, unidad__provincia_id=provincia_id
+    ).order_by("first_name", "last_name", "username")
 
 
 class Plazo:

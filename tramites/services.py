@@ -1001,24 +1001,6 @@ def solicitud_tomar(*, solicitud: Solicitud, por: Any) -> Solicitud:
     return solicitud_asignar(solicitud=solicitud, a=por, por=por)
 
 
-def asignables(unidad_id: int) -> Any:
-    """Staff who may be given requests of a unit."""
-    from core.models import User
-
-    return User.objects.filter(is_active=True, is_staff=True, unidad_id=unidad_id).order_by(
-        "first_name", "last_name", "username"
-    )
-
-
-def asignables_provincia(provincia_id: str) -> Any:
-    """Staff of every unit of a province (a director filters the queue by them)."""
-    from core.models import User
-
-    return User.objects.filter(
-        is_active=True, is_staff=True, unidad__provincia_id=provincia_id
-    ).order_by("first_name", "last_name", "username")
-
-
 # --- Back office: subsanación -------------------------------------------------------------------
 
 
