@@ -48,11 +48,14 @@ class RawIdEnAlcanceWidget(widgets.ForeignKeyRawIdWidget):
 
 
 class RawIdEnAlcanceMixin:
-    """`raw_id_fields` that neither show nor accept rows outside the staff member's
-    scope. The field's choices are the related model admin's own queryset (already
-    narrowed to the scope) unless the admin narrows them itself in
+    """Foreign keys in `raw_id_fields` that neither show nor accept rows outside the
+    staff member's scope. The field's choices are the related model admin's own
+    queryset (already narrowed to the scope) unless the admin narrows them itself in
     formfield_for_foreignkey; a related model without an admin offers nothing. Without
-    this, a raw-id field accepts any existing id and labels it."""
+    this, a raw-id field accepts any existing id and labels it.
+
+    Only foreign keys: many-to-many raw-id fields are not scoped (today they appear only
+    on read-only admins, e.g. AcuerdoPagoAdmin, where no form accepts them)."""
 
     raw_id_fields: ClassVar[Any] = ()
     admin_site: Any

@@ -6,28 +6,23 @@ half a millisecond per operation, more than the round trip to Redis. A page that
 two rate limits and reads its cached copy paid it five times (bench/ventanilla.py).
 Clients are thread-safe and share their pool, so one per pool is enough.
 
-`incr` also takes one round trip instead of Django's two (EXISTS, then INCRBY): a small
-Lua script does both on the server. django-ratelimit counts with add() + incr(), so each
-rate limit costs two round trips instead of three; `contar` (core.ratelimit.limitar, the
-public pages' limits) counts every limit of a request in one.
+`contar` (core.ratelimit.limitar, the public pages' rate limits) counts every limit of a
+request in one round trip: a small Lua script on the server.
+
+`Version` is the generation number that cached data keys carry (the catalogue pages,
+the legal parameters, the holidays): bumping it makes every copy cached under the old
+one unreachable.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import time
+import weakref
+from typing import Any, ClassVar
 
+from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
-
-# INCRBY only if the key exists (Django's contract: incr of a missing key raises
-# ValueError); nil otherwise. Integers are stored unpickled, so INCRBY works on them.
-_INCR_SI_EXISTE = """
-if redis.call('EXISTS', KEYS[1]) == 1 then
-  return redis.call('INCRBY', KEYS[1], ARGV[1])
-end
-return false
-"""
-
 
 # Add one to each counter, starting its time to live when it is new (rate limits).
 _CONTAR = """
@@ -45,7 +40,6 @@ class RedisCacheClient(DjangoRedisCacheClient):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._clientes: dict[int, Any] = {}
-        self._incr_script: Any = None
         self._contar_script: Any = None
 
     def contar(self, claves: list[tuple[str, int]]) -> list[int]:
@@ -58,16 +52,6 @@ class RedisCacheClient(DjangoRedisCacheClient):
                 keys=[clave for clave, _ in claves], args=[ttl for _, ttl in claves], client=client
             )
         ]
-
-    def incr(self, key: Any, delta: int) -> Any:
-        client = self.get_client(key, write=True)
-        if self._incr_script is None:
-            # EVALSHA, falling back to EVAL once if the server lost its script cache.
-            self._incr_script = client.register_script(_INCR_SI_EXISTE)
-        valor = self._incr_script(keys=[key], args=[delta], client=client)
-        if valor is None:
-            raise ValueError(f"Key '{key}' not found.")
-        return valor
 
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
         # Django's private helpers are not in django-stubs; the pool objects are kept by
@@ -91,3 +75,61 @@ class RedisCache(DjangoRedisCache):
         """Counters for core.ratelimit, all in one round trip (one Lua script)."""
         cliente: RedisCacheClient = self._cache  # type: ignore[attr-defined]
         return cliente.contar([(self.make_and_validate_key(clave), ttl) for clave, ttl in claves])
+
+
+def _reloj() -> float:
+    return time.monotonic()  # tests move it (tests/core/test_cache.py)
+
+
+def _semilla() -> int:
+    """A version number no earlier one reached: microseconds since the epoch. A version
+    lost from the cache (eviction, restart) starts again from here, never from an old
+    number under which copies may still be cached."""
+    return time.time_ns() // 1000
+
+
+class Version:
+    """A version number kept in the shared cache under `key`, for cache keys of data
+    that staff edit: `f"parametros:{VERSION.get()}:…"`; after an edit, `bump()`.
+
+    Each process trusts the number it last read for `memo_seconds`, so a cached page or
+    value costs no round trip for the version itself; the process that bumps sees its
+    own edit at once, the others within `memo_seconds`."""
+
+    _todas: ClassVar[weakref.WeakSet[Version]] = weakref.WeakSet()
+
+    def __init__(self, key: str, *, memo_seconds: float = 2.0) -> None:
+        self.key = key
+        self.memo_seconds = memo_seconds
+        self._memo: tuple[int, float] = (0, 0.0)  # (version, trusted until _reloj())
+        Version._todas.add(self)
+
+    def get(self) -> int:
+        version, hasta = self._memo
+        ahora = _reloj()
+        if ahora < hasta:
+            return version
+        # None only if the key vanished between its add and the read: a fresh number.
+        version = int(cache.get_or_set(self.key, _semilla, timeout=None) or _semilla())
+        self._memo = (version, ahora + self.memo_seconds)
+        return version
+
+    def bump(self) -> None:
+        """Call after the data changed (after commit: `transaction.on_commit(v.bump)`)."""
+        # Django's incr (EXISTS, then INCRBY): were the key lost in between, INCRBY would
+        # start it at 1, a number no version seeded from the clock has used.
+        try:
+            cache.incr(self.key)
+        except ValueError:  # lost: restart above every number used before
+            cache.set(self.key, _semilla(), timeout=None)
+        self.forget()
+
+    def forget(self) -> None:
+        """Drop this process's copy: the next get() asks the cache."""
+        self._memo = (0, 0.0)
+
+    @classmethod
+    def forget_all(cls) -> None:
+        """Every version's process copy (tests: after emptying the cache)."""
+        for version in list(cls._todas):
+            version.forget()

@@ -9,7 +9,8 @@
 * A filing on a non-business day counts as received the next business day.
 
 Holidays are read from core.Feriado once per process and version of the table (staff
-edits bump the version through `invalidate()`).
+edits bump the version through `invalidate()`; other processes see it within
+core.cache.Version's memo, two seconds).
 """
 
 from __future__ import annotations
@@ -20,23 +21,17 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 import holidays as holidays_lib
-from django.core.cache import cache
 from django.utils import timezone
 
-_VERSION_KEY = "calendario:version"
+from core.cache import Version
+
+VERSION = Version("calendario:version")
 _SATURDAY = 5
-
-
-def _version() -> int:
-    return cache.get_or_set(_VERSION_KEY, 1, timeout=None) or 1
 
 
 def invalidate() -> None:
     """Call after any change to core.Feriado."""
-    try:
-        cache.incr(_VERSION_KEY)
-    except ValueError:
-        cache.set(_VERSION_KEY, 2, timeout=None)
+    VERSION.bump()
 
 
 @lru_cache(maxsize=64)
@@ -53,7 +48,7 @@ def _holidays(version: int, cantones: frozenset[str]) -> frozenset[dt.date]:
 
 
 def holidays_for(cantones: Iterable[str] = ()) -> frozenset[dt.date]:
-    return _holidays(_version(), frozenset(c for c in cantones if c))
+    return _holidays(VERSION.get(), frozenset(c for c in cantones if c))
 
 
 def is_business_day(day: dt.date, *, cantones: Iterable[str] = ()) -> bool:

@@ -23,10 +23,6 @@ _en_reporte: ContextVar[bool] = ContextVar("en_reporte", default=False)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def reporting_alias() -> str:
-    return REPLICA if REPLICA in settings.DATABASES else "default"
-
-
 @contextmanager
 def lectura_de_replica() -> Iterator[None]:
     token = _en_reporte.set(True)

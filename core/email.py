@@ -1,6 +1,8 @@
 """Outgoing e-mail through the outbox (core.Correo): render Spanish templates, store the
 message, send it after commit. Templates live in templates/correo/<name>.txt (required)
-and <name>.html (optional); both get `site_url` in their context."""
+and <name>.html (optional); both get `site_url` in their context. The plain text is
+rendered by the "texto" template engine (settings.TEMPLATES), which does not escape
+HTML; the HTML part by the default one, which does."""
 
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from core.queue import enqueue_on_commit
 from core.storage import private_storage
 
 MAX_INTENTOS = 6
+TEXTO = "texto"  # the template engine of plain-text bodies (no HTML escaping)
 
 
 def correo_enviar(
@@ -42,7 +45,7 @@ def correo_enviar(
     if not destinatarios:
         return None
     ctx = {"site_url": settings.SITE_URL, **(contexto or {})}
-    texto = render_to_string(f"correo/{plantilla}.txt", ctx)
+    texto = render_to_string(f"correo/{plantilla}.txt", ctx, using=TEXTO)
     html: str
     try:
         html = render_to_string(f"correo/{plantilla}.html", ctx)
@@ -212,7 +215,7 @@ def correos_encolar_sql(
         **(contexto or {}),
         **{campo: f"\x00{campo}\x00" for campo in campos},
     }
-    texto = render_to_string(f"correo/{plantilla}.txt", ctx)
+    texto = render_to_string(f"correo/{plantilla}.txt", ctx, using=TEXTO)
     piezas = _SENTINELA.split(texto)
     literales, variables = piezas[0::2], piezas[1::2]
     if set(variables) != set(campos) or any("\x00" in parte for parte in literales):

@@ -4,6 +4,7 @@ registry of verifiable documents (QR codes point here)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -363,6 +364,18 @@ class DocumentoVerificable(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_tipo_display()} {self.codigo}"
+
+    def estado_en(self, hoy: dt.date) -> str:
+        """What /verificar/ says of the document on `hoy`: "anulado", "pendiente_firma"
+        (not in force until signed), "vencido" (past `vigente_hasta`) or "vigente", in
+        that order of precedence."""
+        if self.anulado_en:
+            return "anulado"
+        if self.pendiente_firma:
+            return "pendiente_firma"
+        if self.vigente_hasta and self.vigente_hasta < hoy:
+            return "vencido"
+        return "vigente"
 
 
 # --- Outgoing e-mail (outbox) ---------------------------------------------------------

@@ -18,6 +18,8 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.cache import Version
+
 
 @dataclass(frozen=True)
 class Definicion:
@@ -124,7 +126,8 @@ DEFINICIONES: dict[str, Definicion] = {
     ),
 }
 
-_CACHE_VERSION_KEY = "parametros:version"
+# Part of every cached value's key; bumped when staff change a value (core.services).
+VERSION = Version("parametros:version")
 
 
 class ParametroDesconocido(KeyError):
@@ -173,15 +176,8 @@ def serializar(clave: str, valor: Any) -> Any:
     return str(valor) if isinstance(valor, Decimal) else valor
 
 
-def _version() -> int:
-    return cache.get_or_set(_CACHE_VERSION_KEY, 1, timeout=None) or 1
-
-
 def invalidar_cache() -> None:
-    try:
-        cache.incr(_CACHE_VERSION_KEY)
-    except ValueError:
-        cache.set(_CACHE_VERSION_KEY, 2, timeout=None)
+    VERSION.bump()
 
 
 def valor(clave: str, en: dt.date | None = None) -> Any:
@@ -191,7 +187,7 @@ def valor(clave: str, en: dt.date | None = None) -> Any:
     if clave not in DEFINICIONES:
         raise ParametroDesconocido(clave)
     en = en or timezone.localdate()
-    key = f"parametros:{_version()}:{clave}:{en.isoformat()}"
+    key = f"parametros:{VERSION.get()}:{clave}:{en.isoformat()}"
     encontrado = cache.get(key)
     if encontrado is None:
         fila = (

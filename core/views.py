@@ -67,16 +67,7 @@ def verificar(request: HttpRequest, codigo: str) -> HttpResponse:
     estado = "mal_formado"
     if verification_code_is_well_formed(codigo):
         documento = DocumentoVerificable.objects.filter(codigo=codigo).first()
-        if documento is None:
-            estado = "desconocido"
-        elif documento.anulado_en:
-            estado = "anulado"
-        elif documento.pendiente_firma:
-            estado = "pendiente_firma"
-        elif documento.vigente_hasta and documento.vigente_hasta < timezone.localdate():
-            estado = "vencido"
-        else:
-            estado = "vigente"
+        estado = "desconocido" if documento is None else documento.estado_en(timezone.localdate())
     status = 200 if documento else 404
     return render(
         request,

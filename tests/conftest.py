@@ -78,11 +78,11 @@ def _isolated_state(tmp_path: Path, settings) -> Iterator[None]:  # type: ignore
     """Each test: an empty cache (rate limits, parameters, calendar) and private files in
     its own temporary folder."""
     from core import calendar
-    from tramites.selectors import catalogo_version_olvidar
+    from core.cache import Version
 
     cache.clear()
     calendar._holidays.cache_clear()
-    catalogo_version_olvidar()
+    Version.forget_all()
     private = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(tmp_path / "privado"), "base_url": None},
@@ -92,7 +92,7 @@ def _isolated_state(tmp_path: Path, settings) -> Iterator[None]:  # type: ignore
     yield
     cache.clear()
     calendar._holidays.cache_clear()
-    catalogo_version_olvidar()
+    Version.forget_all()
 
 
 @pytest.fixture
@@ -100,14 +100,9 @@ def ratelimit_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     """Hold the rate limits' clock still, so a test that counts requests against a
     per-minute limit never straddles the window's end (its windows are fixed, not
     sliding: on a slow machine twelve requests can span two of them)."""
-    import types
-
-    import django_ratelimit.core
-
     from core import ratelimit
 
     ahora = time.time()
-    monkeypatch.setattr(django_ratelimit.core, "time", types.SimpleNamespace(time=lambda: ahora))
     monkeypatch.setattr(ratelimit, "_reloj", lambda: ahora)
 
 

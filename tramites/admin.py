@@ -317,9 +317,9 @@ class AsignadoFilter(admin.SimpleListFilter):
         opciones = [("yo", "Mis solicitudes"), ("nadie", "Sin asignar")]
         alcance = alcance_de(request.user)
         if alcance.nivel is Nivel.UNIDAD:
-            personas = services.asignables(alcance.unidad_id)  # type: ignore[arg-type]
+            personas = selectors.asignables(alcance.unidad_id)  # type: ignore[arg-type]
         elif alcance.nivel is Nivel.PROVINCIA:  # a director: the staff of every unit
-            personas = services.asignables_provincia(alcance.provincia_id)  # type: ignore[arg-type]
+            personas = selectors.asignables_provincia(alcance.provincia_id)  # type: ignore[arg-type]
         else:  # the whole country: too many names for a list
             return opciones
         opciones += [
@@ -752,7 +752,7 @@ class SolicitudAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
         class AsignarForm(forms.Form):
             asignado_a = forms.ModelChoiceField(
-                label="Funcionario", queryset=services.asignables(unidades.pop())
+                label="Funcionario", queryset=selectors.asignables(unidades.pop())
             )
             nota = forms.CharField(label="Nota interna", required=False, max_length=500)
 

@@ -7,7 +7,6 @@ import datetime as dt
 import functools
 import hmac
 import json
-import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -30,6 +29,8 @@ from django.db.models import (
 from django.db.models.functions import JSONArray, TruncMonth
 from django.utils import timezone
 
+from core.cache import Version
+from core.models import User
 from tramites.models import (
     DIRIGIDO_A_CHOICES,
     CanalTramite,
@@ -79,31 +80,12 @@ def _sin_tildes(texto: str) -> str:
 DIRIGIDO_A = DIRIGIDO_A_CHOICES
 
 
-_VERSION_CATALOGO = "tramites:catalogo:version"
-
-
-# The version as this process last read it, and until when (time.monotonic()) it is
-# trusted: every cached page's key needs it, and asking Redis for it on each hit cost one
-# round trip per page. An edit is seen by the other processes within this many seconds.
-CATALOGO_VERSION_SEGUNDOS = 2.0
-_version_local: list[float] = [0.0, 0.0]  # [version, valid until]
+# Part of the key of every cached catalogue page; bumped by services.catalogo_cambiado().
+CATALOGO_VERSION = Version("tramites:catalogo:version")
 
 
 def catalogo_version() -> int:
-    """Bumped by services.catalogo_cambiado() whenever staff edit the catalogue; part of
-    the key of every cached catalogue page."""
-    version, hasta = _version_local
-    ahora = time.monotonic()
-    if ahora < hasta:
-        return int(version)
-    version = cache.get_or_set(_VERSION_CATALOGO, 1, timeout=None) or 1
-    _version_local[:] = [version, ahora + CATALOGO_VERSION_SEGUNDOS]
-    return int(version)
-
-
-def catalogo_version_olvidar() -> None:
-    """Forget this process's copy of the version (after this process bumped it)."""
-    _version_local[:] = [0.0, 0.0]
+    return CATALOGO_VERSION.get()
 
 
 def pagina_tramite_clave(slug: str) -> str:
@@ -144,18 +126,42 @@ class Mes:
 GRAFICO_MESES = 24  # months in the transparency charts; the tables show every month
 
 
-def transparencia(*, tramite_id: int | None = None, meses: int | None = None) -> list[Mes]:
+@dataclass(frozen=True)
+class Transparencia:
+    """What a transparency section shows: `meses`, every month (oldest first) for the
+    table; `serie`, the chart's (label, complaints, attended) of the last GRAFICO_MESES
+    of them; `grafico_parcial` when the chart leaves older months to the table."""
+
+    meses: list[Mes]
+    serie: list[tuple[str, int, int]]
+    grafico_parcial: bool
+
+    @property
+    def titulo_grafico(self) -> str:
+        if self.grafico_parcial:
+            return (
+                f"Quejas y atenciones por mes (últimos {GRAFICO_MESES} meses; la tabla tiene todos)"
+            )
+        return "Quejas y atenciones por mes"
+
+
+def transparencia(*, tramite_id: int | None = None) -> Transparencia:
     """Complaints and attended (resolved) requests per month for one trámite (or all):
     the catalogue's historical figures from before the portal plus the portal's own,
     computed from its data. Every month from the first with figures to the last, a
-    month without any inside that range counting as zero; `meses` keeps only the last
-    ones. Cached for a few minutes (it aggregates every request)."""
+    month without any inside that range counting as zero. Cached for a few minutes (it
+    aggregates every request)."""
     clave = f"tramites:transparencia:{tramite_id or 'todos'}"
-    datos = cache.get(clave)
-    if datos is None:
-        datos = _transparencia(tramite_id=tramite_id)
-        cache.set(clave, datos, TRANSPARENCIA_CACHE_SEGUNDOS)
-    return datos[-meses:] if meses else datos
+    meses = cache.get(clave)
+    if meses is None:
+        meses = _transparencia(tramite_id=tramite_id)
+        cache.set(clave, meses, TRANSPARENCIA_CACHE_SEGUNDOS)
+    grafico = meses[-GRAFICO_MESES:]
+    return Transparencia(
+        meses=meses,
+        serie=[(m.etiqueta, m.quejas, m.atenciones) for m in grafico],
+        grafico_parcial=len(grafico) < len(meses),
+    )
 
 
 def _transparencia(*, tramite_id: int | None) -> list[Mes]:
@@ -403,6 +409,20 @@ def precheck_levantamiento(*, empleador: Any) -> list[Any]:
 
 
 # --- Back office -----------------------------------------------------------------------------
+
+
+def asignables(unidad_id: int) -> QuerySet[User]:
+    """Staff who may be given requests of a unit."""
+    return User.objects.filter(is_active=True, is_staff=True, unidad_id=unidad_id).order_by(
+        "first_name", "last_name", "username"
+    )
+
+
+def asignables_provincia(provincia_id: str) -> QuerySet[User]:
+    """Staff of every unit of a province (a director filters the queue by them)."""
+    return User.objects.filter(
+        is_active=True, is_staff=True, unidad__provincia_id=provincia_id
+    ).order_by("first_name", "last_name", "username")
 
 
 class Plazo:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -388,18 +387,7 @@ def autorizacion_revocar(
 def catalogo_cambiado() -> None:
     """Call after staff change the catalogue (the admin does): cached catalogue pages
     are dropped once the change commits."""
-    from django.core.cache import cache
-
-    def bump() -> None:
-        try:
-            cache.incr("tramites:catalogo:version")
-        except ValueError:
-            # The version was lost (cache restarted): start from a number no earlier
-            # version used, so no page cached under the old one is served again.
-            cache.set("tramites:catalogo:version", time.time_ns() // 1000, timeout=None)
-        selectors.catalogo_version_olvidar()  # this process sees its own edit at once
-
-    transaction.on_commit(bump)
+    transaction.on_commit(selectors.CATALOGO_VERSION.bump)
 
 
 # --- Filing -----------------------------------------------------------------------------
@@ -1011,24 +999,6 @@ def _verificar_alcance(usuario: Any, fila: Solicitud) -> None:
 def solicitud_tomar(*, solicitud: Solicitud, por: Any) -> Solicitud:
     """«Tomar»: the staff member assigns the request to themselves."""
     return solicitud_asignar(solicitud=solicitud, a=por, por=por)
-
-
-def asignables(unidad_id: int) -> Any:
-    """Staff who may be given requests of a unit."""
-    from core.models import User
-
-    return User.objects.filter(is_active=True, is_staff=True, unidad_id=unidad_id).order_by(
-        "first_name", "last_name", "username"
-    )
-
-
-def asignables_provincia(provincia_id: str) -> Any:
-    """Staff of every unit of a province (a director filters the queue by them)."""
-    from core.models import User
-
-    return User.objects.filter(
-        is_active=True, is_staff=True, unidad__provincia_id=provincia_id
-    ).order_by("first_name", "last_name", "username")
 
 
 # --- Back office: subsanación -------------------------------------------------------------------

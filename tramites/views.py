@@ -98,8 +98,6 @@ def _detalle(request: HttpRequest, slug: str) -> HttpResponse:
     if tramite is None:
         raise Http404("Trámite no encontrado")
     requisitos = list(tramite.requisitos.all())
-    transparencia = selectors.transparencia(tramite_id=tramite.pk)
-    grafico = transparencia[-selectors.GRAFICO_MESES :]
     return render(
         request,
         "tramites/detalle.html",
@@ -113,9 +111,7 @@ def _detalle(request: HttpRequest, slug: str) -> HttpResponse:
                 key=lambda r: (r.Clase.values.index(r.clase), r.orden),
             ),
             "canales": list(tramite.canales.all()),
-            "transparencia": transparencia,
-            "serie": [(m.etiqueta, m.quejas, m.atenciones) for m in grafico],
-            "grafico_parcial": len(grafico) < len(transparencia),
+            "transparencia": selectors.transparencia(tramite_id=tramite.pk),
             "base_legal": [b for b in tramite.base_legal.splitlines() if b.strip()],
         },
     )
@@ -369,19 +365,17 @@ def consulta_documento(request: HttpRequest, documento_id: int) -> FileResponse:
 def transparencia(request: HttpRequest) -> HttpResponse:
     tramites = list(Tramite.objects.filter(activo=True).order_by("orden").only("slug", "nombre"))
     elegido = next((t for t in tramites if t.slug == request.GET.get("tramite")), None)
-    meses = selectors.transparencia(tramite_id=elegido.pk if elegido else None)
-    grafico = meses[-selectors.GRAFICO_MESES :]
+    transparencia = selectors.transparencia(tramite_id=elegido.pk if elegido else None)
+    meses = transparencia.meses
     return render(
         request,
         "tramites/transparencia.html",
         {
             "tramites": tramites,
             "elegido": elegido,
-            "meses": list(reversed(meses)),
+            "transparencia": transparencia,
             "desde": meses[0] if meses else None,
             "hasta": meses[-1] if meses else None,
-            "serie": [(m.etiqueta, m.quejas, m.atenciones) for m in grafico],
-            "grafico_parcial": len(grafico) < len(meses),
             "total_quejas": sum(m.quejas for m in meses),
             "total_atenciones": sum(m.atenciones for m in meses),
         },

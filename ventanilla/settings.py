@@ -94,6 +94,16 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Plain-text e-mail bodies (core.email renders templates/correo/*.txt with it):
+        # text is not HTML, so «Pérez & Hijos» must not come out as «Pérez &amp; Hijos».
+        # They are rendered without a request, so no context processors.
+        "NAME": "texto",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 # --- Database -------------------------------------------------------------------------
@@ -148,7 +158,6 @@ RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 # The client's address for rate limits and lockout (core/ratelimit.py): behind the reverse
 # proxy, from the header it sets (e.g. HTTP_X_REAL_IP), validated, else REMOTE_ADDR.
 RATELIMIT_CLIENT_IP_HEADER = env.str("RATELIMIT_CLIENT_IP_HEADER", default="")
-RATELIMIT_IP_META_KEY = "core.ratelimit.client_ip"
 AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_ip"
 # The local-memory cache is per process; fine for one runserver, not for gunicorn workers.
 SILENCED_SYSTEM_CHECKS = [] if PRODUCTION else ["django_ratelimit.E003", "django_ratelimit.W001"]

@@ -110,6 +110,7 @@ def test_the_database_writes_the_notice_exactly_as_the_one_row_service_does(
             "site_url": settings.SITE_URL,
             **avisos.contexto_titulos(empleador=empleador, titulos=[titulo], fecha=EMISION),
         },
+        using="texto",
     )
     assert correo.cuerpo_texto == esperado
     assert re.search(r": USD 1\.\d{3}\.\d{3},\d{2}, enviado a", correo.cuerpo_texto)

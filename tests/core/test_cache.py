@@ -29,11 +29,10 @@ def test_a_rate_limit_counted_by_one_worker_is_seen_by_another() -> None:
     uno = RedisCache(REDIS_URL, {})
     otro = RedisCache(REDIS_URL, {})
     clave = f"rl:consulta:{uuid.uuid4().hex}"
-    uno.add(clave, 0, timeout=60)
     for _ in range(3):
-        uno.incr(clave)
+        uno.contar([(clave, 60)])
     assert otro.get(clave) == 3
-    otro.incr(clave)
+    assert otro.contar([(clave, 60)]) == [4]
     assert uno.get(clave) == 4
     uno.delete(clave)
     assert otro.get(clave) is None
@@ -66,26 +65,6 @@ def test_a_redis_cache_url_uses_the_pooled_backend() -> None:
         timeout=60,
     )
     assert result.stdout.strip() == "core.cache.RedisCache", result.stderr
-
-
-@pytest.mark.redis
-def test_incr_counts_in_one_step_and_refuses_a_missing_key_like_django() -> None:
-    from core.cache import RedisCache
-
-    cache = RedisCache(REDIS_URL, {})
-    clave = f"rl:{uuid.uuid4().hex}"
-    with pytest.raises(ValueError):
-        cache.incr(clave)
-    assert cache.get(clave) is None  # a refused incr creates nothing
-    cache.add(clave, 0, timeout=60)
-    assert cache.incr(clave) == 1
-    assert cache.incr(clave, 5) == 6
-    assert cache.get(clave) == 6
-    assert 0 < cache._cache.get_client(write=True).ttl(cache.make_key(clave)) <= 60
-    # After Redis forgets its scripts (restart, SCRIPT FLUSH) counting still works.
-    cache._cache.get_client(write=True).script_flush()
-    assert cache.incr(clave) == 7
-    cache.delete(clave)
 
 
 @pytest.mark.redis
@@ -126,3 +105,66 @@ def test_every_rate_limit_of_a_request_is_counted_in_one_round_trip() -> None:
         assert [consultar(f"10.0.1.{i}") for i in range(3)] == [False, False, True]
         ttls = sorted(redis.ttl(k) for k in redis.scan_iter(cache.make_key("rl:*")))
         assert ttls and all(0 < t <= 3660 for t in ttls) and ttls[0] <= 120
+
+
+@pytest.fixture(params=["locmem", pytest.param("redis", marks=pytest.mark.redis)])
+def cache_compartida(request):  # type: ignore[no-untyped-def]
+    """The embedded cache and, when there is one, Redis (a key prefix of this test's own)."""
+    if request.param == "locmem":
+        yield
+        return
+    ajustes = {**_redis_cache_settings()["default"], "KEY_PREFIX": f"t-{uuid.uuid4().hex[:8]}"}
+    with override_settings(CACHES={"default": ajustes}):
+        yield
+        caches["default"].clear()
+
+
+@pytest.fixture
+def reloj(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    from core import cache as core_cache
+
+    ahora = [1000.0]
+    monkeypatch.setattr(core_cache, "_reloj", lambda: ahora[0])
+    return ahora
+
+
+def test_a_bumped_version_is_seen_at_once_here_and_within_its_memo_elsewhere(
+    cache_compartida: None, reloj: list[float]
+) -> None:
+    from core.cache import Version
+
+    clave = f"prueba:version:{uuid.uuid4().hex}"
+    aqui = Version(clave, memo_seconds=2)
+    alla = Version(clave, memo_seconds=2)  # another process: a memo of its own
+    antes = aqui.get()
+    assert alla.get() == antes
+    aqui.bump()
+    despues = aqui.get()
+    assert despues > antes  # the process that made the edit sees it at once
+    reloj[0] += 1.9
+    assert alla.get() == antes  # the others trust their copy for memo_seconds…
+    reloj[0] += 0.2
+    assert alla.get() == despues  # …and then read the new one
+
+
+def test_a_lost_version_starts_again_above_every_number_used_before(
+    cache_compartida: None, reloj: list[float]
+) -> None:
+    from django.core.cache import cache
+
+    from core.cache import Version
+
+    clave = f"prueba:version:{uuid.uuid4().hex}"
+    version = Version(clave, memo_seconds=2)
+    primera = version.get()
+    for _ in range(3):
+        version.bump()
+    ultima = version.get()
+    assert ultima == primera + 3
+    cache.delete(clave)  # evicted, or the cache restarted
+    version.bump()
+    assert version.get() > ultima
+    ultima = version.get()
+    cache.delete(clave)
+    version.forget()
+    assert version.get() > ultima

@@ -53,7 +53,7 @@ def test_a_template_that_filters_its_fields_is_refused(settings, tmp_path) -> No
     carpeta.mkdir()
     (carpeta / "filtrada.txt").write_text("Hola {{ razon_social|upper }}")
     settings.TEMPLATES = [
-        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+        {**motor, "DIRS": [tmp_path, *motor["DIRS"]]} for motor in settings.TEMPLATES
     ]
     with pytest.raises(ValueError, match="sin filtros"):
         correos_encolar_sql(

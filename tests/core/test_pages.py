@@ -86,6 +86,19 @@ def test_a_form_refused_by_the_csrf_check_gets_the_portals_spanish_page() -> Non
     assert "CSRF" not in html  # no technical jargon for the person in front of it
 
 
+def test_the_csrf_page_links_home_under_the_sites_prefix() -> None:
+    """Served under a path prefix (SCRIPT_NAME), «Ir al inicio» still leads home."""
+    from django.test.utils import override_script_prefix
+
+    with override_script_prefix("/portal/"):
+        html = (
+            Client(enforce_csrf_checks=True)
+            .post("/consulta/", {"numero": "VV-17-2026-000001"})
+            .content.decode()
+        )
+    assert '<a class="btn btn-primary" href="/portal/">Ir al inicio</a>' in html
+
+
 def test_verification_of_an_authentic_document_shows_only_its_public_data(client: Client) -> None:
     doc = documento_verificable_emitir(
         tipo="certificado_cumplimiento",
@@ -110,6 +123,22 @@ def test_verification_tells_expired_and_annulled_documents(client: Client) -> No
     documento_verificable_anular(documento=anulado, motivo="Error de digitación", por=None)
     html = client.get(f"/verificar/{anulado.codigo}/").content.decode()
     assert "Documento anulado" in html and "Error de digitación" in html
+
+
+def test_a_documents_state_on_a_day_annulled_first_then_unsigned_then_expired() -> None:
+    from django.utils import timezone
+
+    from core.models import DocumentoVerificable
+
+    hoy = dt.date(2026, 3, 10)
+    doc = DocumentoVerificable(vigente_hasta=hoy)
+    assert doc.estado_en(hoy) == "vigente"  # in force through its last day
+    assert doc.estado_en(hoy + dt.timedelta(days=1)) == "vencido"
+    doc.pendiente_firma = True
+    assert doc.estado_en(hoy + dt.timedelta(days=1)) == "pendiente_firma"
+    doc.anulado_en = timezone.now()
+    assert doc.estado_en(hoy) == "anulado"
+    assert DocumentoVerificable().estado_en(hoy) == "vigente"  # no end date
 
 
 def test_a_document_awaiting_its_signature_is_authentic_but_not_in_force(

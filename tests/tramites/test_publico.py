@@ -327,6 +327,32 @@ def test_the_trámite_page_shows_the_seed_transparency_table_whole(client: Clien
     assert "desde 01/2024 hasta 05/2026" in html
 
 
+def test_the_transparency_chart_keeps_the_last_grafico_meses_and_says_so(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chart's length and its title come from one constant; both pages use them."""
+    from tramites import selectors
+    from tramites.models import Tramite
+
+    slug = "certificado-atencion-salud-riesgos-trabajo"  # 29 months of seed figures
+    monkeypatch.setattr(selectors, "GRAFICO_MESES", 12)
+    tramite = Tramite.objects.get(slug=slug)
+    datos = selectors.transparencia(tramite_id=tramite.pk)
+    assert len(datos.meses) == 29 and datos.grafico_parcial
+    assert len(datos.serie) == 12 and datos.serie[0][0] == "2025-06"
+    for html in (
+        client.get(f"/tramites/{slug}/").content.decode(),
+        client.get("/transparencia/", {"tramite": slug}).content.decode(),
+    ):
+        assert "(últimos 12 meses; la tabla tiene todos)" in html
+        assert "últimos 24" not in html
+        assert html.count("<tr><td>20") == 29  # the table keeps every month
+    monkeypatch.setattr(selectors, "GRAFICO_MESES", 29)
+    assert not selectors.transparencia(tramite_id=tramite.pk).grafico_parcial
+    html = client.get("/transparencia/", {"tramite": slug}).content.decode()
+    assert "Quejas y atenciones por mes" in html and "últimos" not in html
+
+
 def test_counts_are_written_one_way_on_the_page_the_table_and_the_chart(client: Client) -> None:
     """es-EC groups thousands with a point, as money is written (USD 1.234,56): the
     trámite page, its chart (axis, bars, data table) and /transparencia/ all write
