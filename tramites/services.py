@@ -490,7 +490,9 @@ def solicitud_presentar(
             )
             guardados.append(nombre)
             por_guardar.append((requisito, validado, nombre))
-        recibido_el = calendar.received_on(ahora, cantones=cantones_de(provincia.pk))
+        recibido_el = calendar.received_on(
+            ahora, cantones=calendar.cantones_de_provincia(provincia.pk)
+        )
         empleador = (
             Empleador.objects.filter(identificacion=empleador_identificacion).first()
             if empleador_identificacion
@@ -825,12 +827,6 @@ FACTOR_MUY_VENCIDA = 3  # "más de 3 veces su término"
 ABIERTAS = (Estado.RECIBIDA, Estado.ASIGNADA, Estado.EN_ATENCION)
 
 
-def cantones_de(provincia_id: str) -> list[str]:
-    """Cantons whose local holidays stop a request's términos: the authority's (the
-    provincial capital, where the unit sits)."""
-    return [f"{provincia_id}01"]
-
-
 def _restar_habiles(dia: dt.date, dias: int, *, cantones: Sequence[str]) -> dt.date:
     while dias > 0:
         dia -= dt.timedelta(days=1)
@@ -847,7 +843,7 @@ def plazo_campos(
     reception, plus the business days it was suspended waiting for the filer. Also the
     first day it is "por vencer" (2 business days before) and the last day before it
     is more than three times its término late."""
-    cantones = cantones_de(provincia_id)
+    cantones = calendar.cantones_de_provincia(provincia_id)
     vence = calendar.add_termino(recibido_el, termino + dias_suspendidos, cantones=cantones)
     return {
         "vence_el": vence,
@@ -1027,7 +1023,9 @@ def subsanacion_solicitar(
                 "pedir documentos."
             )
         dias = int(parametros.valor("SUBSANACION_TERMINO_DIAS", en=hoy))
-        hasta = calendar.add_termino(hoy, dias, cantones=cantones_de(fila.provincia_id))
+        hasta = calendar.add_termino(
+            hoy, dias, cantones=calendar.cantones_de_provincia(fila.provincia_id)
+        )
         fila.subsanar_hasta = hasta
         fila.save(update_fields=["subsanar_hasta"])
         PeriodoSuspension.objects.create(
@@ -1055,7 +1053,7 @@ def _suspension_cerrar(fila: Solicitud, hoy: dt.date) -> int:
         return 0
     periodo.hasta = max(hoy, periodo.desde)
     periodo.dias_habiles = calendar.business_days_between(
-        periodo.desde, periodo.hasta, cantones=cantones_de(fila.provincia_id)
+        periodo.desde, periodo.hasta, cantones=calendar.cantones_de_provincia(fila.provincia_id)
     )
     periodo.save(update_fields=["hasta", "dias_habiles"])
     return periodo.dias_habiles
@@ -1423,7 +1421,9 @@ def escalamiento_enviar(*, hoy: dt.date | None = None) -> int:
         if str(unidad_id) in ya_enviadas or not jefes.get(unidad_id):
             continue
         unidad = unidades[unidad_id]
-        cantones = cantones_de(unidad.provincia_id) if unidad.provincia_id else []
+        cantones = (
+            calendar.cantones_de_provincia(unidad.provincia_id) if unidad.provincia_id else []
+        )
         if not calendar.is_business_day(hoy, cantones=cantones):
             continue
         vencen_hoy = [s for s in solicitudes if s.vence_el == hoy]

@@ -160,7 +160,6 @@ RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 RATELIMIT_CLIENT_IP_HEADER = env.str("RATELIMIT_CLIENT_IP_HEADER", default="")
 AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_ip"
 # The local-memory cache is per process; fine for one runserver, not for gunicorn workers.
-SILENCED_SYSTEM_CHECKS = [] if PRODUCTION else ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # --- Auth ------------------------------------------------------------------------------
 AUTH_USER_MODEL = "core.User"
