@@ -18,7 +18,7 @@ from cartera.models import Glosa
 from core import roles
 from core.calendar import add_plazo
 from core.models import EventoAuditoria
-from tests.factories import EmpleadorFactory, GlosaFactory, PlanillaFactory, staff
+from tests.factories import EmpleadorFactory, GlosaFactory, PlanillaFactory, momento, staff
 
 pytestmark = pytest.mark.django_db
 REPORTES = [
@@ -217,10 +217,6 @@ def test_reports_need_staff_with_the_permission(client: Client, ruta: str) -> No
 MES = r"F \d\e Y"  # «marzo de 2026», as the page heads it
 
 
-def _momento(dia: dt.date, hora: int = 10) -> dt.datetime:
-    return dt.datetime.combine(dia, dt.time(hora), tzinfo=timezone.get_current_timezone())
-
-
 def _impugnada(*, guayas: bool, notificada_el: dt.date, presentada_el: dt.date, **kwargs):  # type: ignore[no-untyped-def]
     glosa = GlosaFactory(
         planilla__empleador__guayas=guayas, notificada=True, notificada_el=notificada_el
@@ -229,7 +225,7 @@ def _impugnada(*, guayas: bool, notificada_el: dt.date, presentada_el: dt.date, 
         glosa=glosa,
         presentada_el=presentada_el,
         fundamentos="La planilla fue pagada a tiempo.",
-        at=_momento(kwargs.get("registrada_el", presentada_el)),
+        at=momento(kwargs.get("registrada_el", presentada_el)),
     )
 
 
@@ -239,7 +235,7 @@ def _resolver(impugnacion, *, aceptada: bool, el: dt.date) -> None:  # type: ign
         aceptada=aceptada,
         resolucion=f"CPPC-{impugnacion.pk}",
         resuelta_el=el,
-        at=_momento(el, 16),
+        at=momento(el, 16),
     )
 
 
@@ -375,7 +371,7 @@ def test_impugnaciones_value_stays_what_was_challenged_after_later_payments(
         glosa=glosa,
         presentada_el=mes.replace(day=3),
         fundamentos="x",
-        at=_momento(mes.replace(day=3)),
+        at=momento(mes.replace(day=3)),
     )
     _resolver(impugnacion, aceptada=False, el=mes.replace(day=10))
     antes = _hoja(supervisor, "/cartera/reportes/impugnaciones/?formato=xlsx")["Pichincha"]

@@ -5,7 +5,6 @@ along (DOMAIN.md §3-§4)."""
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 
 import pytest
 from django.test import Client
@@ -20,18 +19,13 @@ from core import calendar, roles
 from tests import archivos
 from tests.cartera.portal import ingresar
 from tests.coactiva.test_levantamiento import pagar_todo
-from tests.factories import JuicioCoactivoFactory, empleador_user, staff
+from tests.factories import JuicioCoactivoFactory, empleador_user, momento, staff
 from tramites import resolutores
 
 pytestmark = pytest.mark.django_db
 Etapa = JuicioCoactivo.Etapa
 EN_COACTIVA = TituloCredito.Estado.EN_COACTIVA
 EN_CONVENIO = TituloCredito.Estado.EN_CONVENIO
-TZ = zoneinfo.ZoneInfo("America/Guayaquil")
-
-
-def el(dia: dt.date) -> dt.datetime:
-    return dt.datetime.combine(dia, dt.time(11), tzinfo=TZ)
 
 
 def convenio_aprobado(client: Client, juicio: JuicioCoactivo, capture) -> AcuerdoPago:  # type: ignore[no-untyped-def]
@@ -131,7 +125,7 @@ def test_a_process_resumes_in_its_requerimiento_with_a_new_termino() -> None:
         titulo=titulo,
         a=EN_CONVENIO,
         motivo="Convenio de purga de mora N.º 7 aprobado.",
-        at=el(dt.date(2026, 2, 2)),
+        at=momento(dt.date(2026, 2, 2)),
     )
     juicio.refresh_from_db()
     assert juicio.etapa == Etapa.CONVENIO
@@ -142,7 +136,10 @@ def test_a_process_resumes_in_its_requerimiento_with_a_new_termino() -> None:
     )
     # Monday 16 Feb 2026 is Carnaval: resumed on Friday 13th, ten business days from it.
     cartera_services.titulo_transicion(
-        titulo=titulo, a=EN_COACTIVA, motivo="Convenio incumplido.", at=el(dt.date(2026, 2, 13))
+        titulo=titulo,
+        a=EN_COACTIVA,
+        motivo="Convenio incumplido.",
+        at=momento(dt.date(2026, 2, 13)),
     )
     juicio.refresh_from_db()
     assert juicio.etapa == Etapa.REQUERIMIENTO
