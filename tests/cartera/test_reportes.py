@@ -28,6 +28,10 @@ REPORTES = [
     "/cartera/reportes/cambios/",
     "/cartera/reportes/impugnaciones/",
 ]
+# The impugnaciones report opens on last month, where cartera() files nothing: it is
+# left out of the query counts at two sizes of cartera(), and has its own test with
+# impugnaciones() (test_impugnaciones_report_queries_do_not_grow_with_the_data).
+CON_DATOS = [r for r in REPORTES if r != "/cartera/reportes/impugnaciones/"]
 
 
 def cartera(n: int) -> None:
@@ -74,7 +78,7 @@ def supervisor(client: Client) -> Client:
     return client
 
 
-@pytest.mark.parametrize("ruta", REPORTES)
+@pytest.mark.parametrize("ruta", CON_DATOS)
 def test_reports_issue_the_same_number_of_queries_at_any_size(
     supervisor: Client, django_assert_num_queries, ruta: str
 ) -> None:  # type: ignore[no-untyped-def]
@@ -105,8 +109,8 @@ def test_downloads_and_provincial_views_also_issue_a_fixed_number_of_queries(
         staff(roles.JEFE_UNIDAD, "17-cartera"),
     ]
     rutas = [
-        *REPORTES[1:],
-        *(f"{r}?formato={f}" for r in REPORTES[1:] for f in ("csv", "xlsx")),
+        *CON_DATOS[1:],
+        *(f"{r}?formato={f}" for r in CON_DATOS[1:] for f in ("csv", "xlsx")),
     ]
 
     def consultas() -> dict[tuple[str, str], int]:
