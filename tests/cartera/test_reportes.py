@@ -18,6 +18,7 @@ from cartera.models import Glosa
 from core import roles
 from core.calendar import add_plazo
 from core.models import EventoAuditoria
+from tests.consultas import consultas_por_ruta
 from tests.factories import EmpleadorFactory, GlosaFactory, PlanillaFactory, momento, staff
 
 pytestmark = pytest.mark.django_db
@@ -100,9 +101,6 @@ def test_downloads_and_provincial_views_also_issue_a_fixed_number_of_queries(
 ) -> None:
     """The CSV/XLSX downloads and the pages as a Director Provincial and a head of unit
     see them, at two data sizes (the previous test covers the national pages)."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     usuarios = [
         staff(roles.SUPERVISOR_NACIONAL, "nacional-recaudacion"),
         staff(roles.DIRECTOR_PROVINCIAL, "17-direccion"),
@@ -112,25 +110,10 @@ def test_downloads_and_provincial_views_also_issue_a_fixed_number_of_queries(
         *CON_DATOS[1:],
         *(f"{r}?formato={f}" for r in CON_DATOS[1:] for f in ("csv", "xlsx")),
     ]
-
-    def consultas() -> dict[tuple[str, str], int]:
-        conteo = {}
-        for usuario in usuarios:
-            client.force_login(usuario)
-            for ruta in rutas:
-                client.get(ruta)  # the first request of a session writes it
-                with CaptureQueriesContext(connection) as capturadas:
-                    respuesta = client.get(ruta)
-                    if respuesta.streaming:
-                        b"".join(respuesta.streaming_content)
-                assert respuesta.status_code == 200, (usuario.username, ruta)
-                conteo[usuario.username, ruta] = len(capturadas)
-        return conteo
-
     cartera(1)
-    pequeno = consultas()
+    pequeno = consultas_por_ruta(client, [(u, rutas) for u in usuarios])
     cartera(6)
-    assert consultas() == pequeno
+    assert consultas_por_ruta(client, [(u, rutas) for u in usuarios]) == pequeno
     assert max(pequeno.values()) <= 16, pequeno
 
 
@@ -402,9 +385,6 @@ def test_impugnaciones_report_is_scoped_to_the_province(director: Client) -> Non
 def test_impugnaciones_report_queries_do_not_grow_with_the_data(client: Client) -> None:
     """Every view of the report (national, narrowed to a province, provincial; page and
     downloads) issues the same number of queries with five times the impugnaciones."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     usuarios = [
         staff(roles.SUPERVISOR_NACIONAL, "nacional-recaudacion"),
         staff(roles.DIRECTOR_PROVINCIAL, "17-direccion"),
@@ -417,22 +397,8 @@ def test_impugnaciones_report_queries_do_not_grow_with_the_data(client: Client) 
         *(f"{base}?formato={f}" for f in ("csv", "xlsx")),
     ]
 
-    def consultas() -> dict[tuple[str, str], int]:
-        conteo = {}
-        for usuario in usuarios:
-            client.force_login(usuario)
-            for ruta in rutas:
-                client.get(ruta)  # the first request of a session writes it
-                with CaptureQueriesContext(connection) as capturadas:
-                    respuesta = client.get(ruta)
-                    if respuesta.streaming:
-                        b"".join(respuesta.streaming_content)
-                assert respuesta.status_code == 200, (usuario.username, ruta)
-                conteo[usuario.username, ruta] = len(capturadas)
-        return conteo
-
     impugnaciones(1)
-    pequeno = consultas()
+    pequeno = consultas_por_ruta(client, [(u, rutas) for u in usuarios])
     impugnaciones(4)
-    assert consultas() == pequeno
+    assert consultas_por_ruta(client, [(u, rutas) for u in usuarios]) == pequeno
     assert max(pequeno.values()) <= 13, pequeno
