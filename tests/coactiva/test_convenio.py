@@ -16,8 +16,7 @@ from cartera.tasks import revisar_acuerdos
 from coactiva import selectors, services
 from coactiva.models import Actuacion, JuicioCoactivo, Levantamiento, MedidaCautelar
 from core import calendar, roles
-from tests import archivos
-from tests.cartera.portal import ingresar
+from tests.cartera.portal import datos_purga_mora, ingresar
 from tests.coactiva.test_levantamiento import pagar_todo
 from tests.factories import JuicioCoactivoFactory, empleador_user, momento, staff
 from tramites import resolutores
@@ -36,15 +35,9 @@ def convenio_aprobado(client: Client, juicio: JuicioCoactivo, capture) -> Acuerd
     with capture(execute=True):
         respuesta = client.post(
             "/empleador/acuerdos/purga-de-mora/",
-            {
-                "titulos": [t.pk for t in juicio.titulos.all()],
-                "meses": 24,
-                "fuerza_mayor": "Inundación de la planta en marzo; paralización de tres meses.",
-                "garantia_tipo": "Hipoteca del inmueble 12345",
-                "garantia_valor": "900000.00",
-                "pruebas": archivos.subido("pruebas.pdf", archivos.pdf_bytes(), "application/pdf"),
-                "propuesta_garantia": archivos.subido("garantia.pdf", archivos.pdf_bytes()),
-            },
+            datos_purga_mora(
+                titulos=[t.pk for t in juicio.titulos.all()], garantia_valor="900000.00"
+            ),
         )
     assert respuesta.status_code == 302, respuesta.content.decode()[:3000]
     acuerdo = AcuerdoPago.objects.get(empleador=juicio.empleador)
