@@ -18,13 +18,25 @@ from coactiva.models import Actuacion, JuicioCoactivo, Levantamiento, MedidaCaut
 from core import calendar, roles
 from tests.cartera.portal import datos_purga_mora, ingresar
 from tests.coactiva.test_levantamiento import pagar_todo
-from tests.factories import JuicioCoactivoFactory, empleador_user, momento, staff
+from tests.factories import (
+    MEDIDAS_DE_PRUEBA,
+    JuicioCoactivoFactory,
+    empleador_user,
+    momento,
+    staff,
+)
 from tramites import resolutores
 
 pytestmark = pytest.mark.django_db
 Etapa = JuicioCoactivo.Etapa
 EN_COACTIVA = TituloCredito.Estado.EN_COACTIVA
 EN_CONVENIO = TituloCredito.Estado.EN_CONVENIO
+# The vehicle measure of MEDIDAS_DE_PRUEBA on another car: a new measure for a process
+# that already has that one.
+OTRO_VEHICULO = {
+    **next(m for m in MEDIDAS_DE_PRUEBA if m["tipo"] == "prohibicion_vehiculo"),
+    "placa": "PBB-0001",
+}
 
 
 def convenio_aprobado(client: Client, juicio: JuicioCoactivo, capture) -> AcuerdoPago:  # type: ignore[no-untyped-def]
@@ -70,13 +82,7 @@ def test_an_approved_convenio_suspends_the_process_and_its_break_resumes_it(
     assert entrada.descripcion.startswith("Medidas cautelares → Convenio de pago.")
     # Suspended: no new measures, no other stage while the agreement holds.
     with pytest.raises(services.CoactivaError, match="no se pueden ordenar medidas"):
-        services.medida_ordenar(
-            juicio=juicio,
-            tipo="prohibicion_vehiculo",
-            entidad_tipo="ant",
-            entidad_nombre="Agencia Nacional de Tránsito",
-            placa="PBB-0001",
-        )
+        services.medida_ordenar(juicio=juicio, **OTRO_VEHICULO)
     with pytest.raises(services.TransicionInvalida, match="«Medidas cautelares», no en «Embargo»"):
         services.juicio_transicion(juicio=juicio, a=Etapa.EMBARGO)
     with pytest.raises(services.TransicionInvalida, match="sigue vigente"):
@@ -102,13 +108,7 @@ def test_an_approved_convenio_suspends_the_process_and_its_break_resumes_it(
     assert reanudacion.descripcion.startswith("Convenio de pago → Medidas cautelares.")
     assert "incumplido" in reanudacion.descripcion
     # Back in course: the lawyer can order measures again.
-    services.medida_ordenar(
-        juicio=juicio,
-        tipo="prohibicion_vehiculo",
-        entidad_tipo="ant",
-        entidad_nombre="Agencia Nacional de Tránsito",
-        placa="PBB-0001",
-    )
+    services.medida_ordenar(juicio=juicio, **OTRO_VEHICULO)
 
 
 def test_a_process_resumes_in_its_requerimiento_with_a_new_termino() -> None:
