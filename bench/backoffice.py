@@ -50,31 +50,33 @@ def main() -> None:
     if not partes.scheme.startswith("postgres"):
         sys.exit("Este benchmark necesita PostgreSQL (DATABASE_URL=postgres://…).")
     _recrear(servidor, args.base)
-    os.environ["DATABASE_URL"] = urlunparse(partes._replace(path="/" + args.base))
-    os.environ["CELERY_BROKER_URL"] = "memory://"
-    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ventanilla.settings")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    try:
+        os.environ["DATABASE_URL"] = urlunparse(partes._replace(path="/" + args.base))
+        os.environ["CELERY_BROKER_URL"] = "memory://"
+        os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1"
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ventanilla.settings")
+        os.environ.setdefault("LOG_LEVEL", "WARNING")
 
-    import django
+        import django
 
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+        django.setup()
+        from django.conf import settings
+        from django.core.management import call_command
 
-    settings.ALLOWED_HOSTS = ["*"]
-    print(f"Base de datos {args.base}: migrando…", flush=True)
-    call_command("migrate", verbosity=0)
-    usuarios = _usuarios()
-    resultados: dict[int, dict[tuple[str, str], tuple[int, float, float]]] = {}
-    for n in (args.pequeno, args.grande):
-        t0 = time.perf_counter()
-        _cargar(n, usuarios)
-        print(f"\n{n:,} solicitudes cargadas en {time.perf_counter() - t0:.1f} s", flush=True)
-        resultados[n] = _medir(usuarios, args.veces)
-    _informe(resultados, args.pequeno, args.grande)
-    if not os.environ.get("BENCH_CONSERVAR"):
-        _recrear(servidor, args.base, crear=False)
+        settings.ALLOWED_HOSTS = ["*"]
+        print(f"Base de datos {args.base}: migrando…", flush=True)
+        call_command("migrate", verbosity=0)
+        usuarios = _usuarios()
+        resultados: dict[int, dict[tuple[str, str], tuple[int, float, float]]] = {}
+        for n in (args.pequeno, args.grande):
+            t0 = time.perf_counter()
+            _cargar(n, usuarios)
+            print(f"\n{n:,} solicitudes cargadas en {time.perf_counter() - t0:.1f} s", flush=True)
+            resultados[n] = _medir(usuarios, args.veces)
+        _informe(resultados, args.pequeno, args.grande)
+    finally:
+        if not os.environ.get("BENCH_CONSERVAR"):
+            _recrear(servidor, args.base, crear=False)
 
 
 def _recrear(servidor: str, nombre: str, crear: bool = True) -> None:

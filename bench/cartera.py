@@ -3,7 +3,8 @@
     .venv/bin/python bench/cartera.py [--planillas 100000] [--por-empleador 1]
 
 Creates a database of its own (`bench_cartera` on the server of DATABASE_URL, default
-postgres://postgres@127.0.0.1:5432), migrates it, loads N employers' unpaid planillas of
+postgres://postgres@127.0.0.1:5432; dropped when the run ends, kept with
+BENCH_CONSERVAR=1), migrates it, loads N employers' unpaid planillas of
 January 2026 and then, in the same run:
 
 1. the baseline: a bare `INSERT … SELECT` of the same glosa rows into the glosa table
@@ -51,21 +52,26 @@ def main() -> None:
     if not partes.scheme.startswith("postgres"):
         sys.exit("Este benchmark necesita PostgreSQL (DATABASE_URL=postgres://…).")
     _recrear(servidor, args.base)
-    os.environ["DATABASE_URL"] = urlunparse(partes._replace(path="/" + args.base))
-    os.environ["CELERY_BROKER_URL"] = "memory://"
-    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ventanilla.settings")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    try:
+        os.environ["DATABASE_URL"] = urlunparse(partes._replace(path="/" + args.base))
+        os.environ["CELERY_BROKER_URL"] = "memory://"
+        os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ventanilla.settings")
+        os.environ.setdefault("LOG_LEVEL", "WARNING")
 
-    import django
+        import django
 
-    django.setup()
-    from django.core.management import call_command
+        django.setup()
+        from django.core.management import call_command
 
-    print(f"Base de datos {args.base}: migrando…", flush=True)
-    call_command("migrate", verbosity=0)
-    _cargar(args.planillas, args.por_empleador)
-    _medir(args.planillas, args.tamano, args.detalle)
+        print(f"Base de datos {args.base}: migrando…", flush=True)
+        call_command("migrate", verbosity=0)
+        _cargar(args.planillas, args.por_empleador)
+        _medir(args.planillas, args.tamano, args.detalle)
+
+    finally:
+        if not os.environ.get("BENCH_CONSERVAR"):
+            _borrar(servidor, args.base)
 
 
 def _recrear(servidor: str, nombre: str) -> None:
@@ -75,6 +81,21 @@ def _recrear(servidor: str, nombre: str) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{nombre}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{nombre}"')
+
+
+def _borrar(servidor: str, nombre: str) -> None:
+    """Drop the benchmark's database, however the run ended (BENCH_CONSERVAR=1 keeps it)."""
+    import psycopg
+
+    try:
+        from django.db import connections
+
+        connections.close_all()
+    except Exception:  # noqa: S110 - best effort before dropping the database
+        pass
+    url = servidor.replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{nombre}" WITH (FORCE)')
 
 
 def _cargar(planillas: int, por_empleador: int) -> None:

@@ -4,7 +4,8 @@ processes on PostgreSQL.
     .venv/bin/python bench/coactiva.py [--pequeno 2000] [--grande 50000] [--repeticiones 7]
 
 Creates a database of its own (`bench_coactiva` on the server of DATABASE_URL, default
-postgres://postgres@127.0.0.1:5432), migrates it and loads processes of Pichincha's
+postgres://postgres@127.0.0.1:5432; dropped when the run ends, kept with
+BENCH_CONSERVAR=1), migrates it and loads processes of Pichincha's
 coactiva unit (spread over stages, lawyers, ages and términos; one tenth of them in
 Guayas). Then, as the head of Pichincha's unit and as one of its Secretarios-Abogados,
 it opens the inventory page plain and with each filter (stage, término overdue, age),
@@ -47,32 +48,37 @@ def main() -> None:
     if not partes.scheme.startswith("postgres"):
         sys.exit("Este benchmark necesita PostgreSQL (DATABASE_URL=postgres://…).")
     _recrear(servidor, args.base)
-    os.environ["DATABASE_URL"] = urlunparse(partes._replace(path="/" + args.base))
-    os.environ["CELERY_BROKER_URL"] = "memory://"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ventanilla.settings")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    try:
+        os.environ["DATABASE_URL"] = urlunparse(partes._replace(path="/" + args.base))
+        os.environ["CELERY_BROKER_URL"] = "memory://"
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ventanilla.settings")
+        os.environ.setdefault("LOG_LEVEL", "WARNING")
 
-    import django
+        import django
 
-    django.setup()
-    from django.core.management import call_command
+        django.setup()
+        from django.core.management import call_command
 
-    print(f"Base de datos {args.base}: migrando…", flush=True)
-    call_command("migrate", verbosity=0)
-    usuarios = _preparar()
-    _cargar(args.pequeno, desde=0)
-    pequeno = _medir(usuarios, args.repeticiones)
-    _cargar(args.grande - args.pequeno, desde=args.pequeno)
-    grande = _medir(usuarios, args.repeticiones)
-    print()
-    print(
-        f"{'página':<36}{'ms ' + str(args.pequeno):>12}{'ms ' + str(args.grande):>12}"
-        f"{'razón':>8}{'consultas':>12}"
-    )
-    for clave in pequeno:
-        (t1, q1), (t2, q2) = pequeno[clave], grande[clave]
-        consultas = f"{q1}" if q1 == q2 else f"{q1}→{q2}"
-        print(f"{clave:<36}{t1:>12.1f}{t2:>12.1f}{t2 / t1:>8.2f}{consultas:>12}")
+        print(f"Base de datos {args.base}: migrando…", flush=True)
+        call_command("migrate", verbosity=0)
+        usuarios = _preparar()
+        _cargar(args.pequeno, desde=0)
+        pequeno = _medir(usuarios, args.repeticiones)
+        _cargar(args.grande - args.pequeno, desde=args.pequeno)
+        grande = _medir(usuarios, args.repeticiones)
+        print()
+        print(
+            f"{'página':<36}{'ms ' + str(args.pequeno):>12}{'ms ' + str(args.grande):>12}"
+            f"{'razón':>8}{'consultas':>12}"
+        )
+        for clave in pequeno:
+            (t1, q1), (t2, q2) = pequeno[clave], grande[clave]
+            consultas = f"{q1}" if q1 == q2 else f"{q1}→{q2}"
+            print(f"{clave:<36}{t1:>12.1f}{t2:>12.1f}{t2 / t1:>8.2f}{consultas:>12}")
+
+    finally:
+        if not os.environ.get("BENCH_CONSERVAR"):
+            _borrar(servidor, args.base)
 
 
 def _recrear(servidor: str, nombre: str) -> None:
@@ -82,6 +88,21 @@ def _recrear(servidor: str, nombre: str) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{nombre}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{nombre}"')
+
+
+def _borrar(servidor: str, nombre: str) -> None:
+    """Drop the benchmark's database, however the run ended (BENCH_CONSERVAR=1 keeps it)."""
+    import psycopg
+
+    try:
+        from django.db import connections
+
+        connections.close_all()
+    except Exception:  # noqa: S110 - best effort before dropping the database
+        pass
+    url = servidor.replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{nombre}" WITH (FORCE)')
 
 
 def _preparar() -> dict[str, object]:

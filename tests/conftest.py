@@ -199,12 +199,19 @@ def stop_celery_worker(handle: WorkerHandle) -> None:
         handle.process.wait(timeout=10)
 
 
+def _unavailable(reasons: list[str]) -> None:
+    """A service the test needs is missing: skip, or fail under REQUIRE_SERVICES (as
+    tests/services.py does for the markers)."""
+    message = "; ".join(reasons)
+    if services.REQUIRE:
+        pytest.fail(f"servicio requerido no disponible: {message}", pytrace=False)
+    pytest.skip(message)
+
+
 def _require(markers: set[str]) -> None:
     missing = services.missing_for(markers)
     if missing:
-        if services.REQUIRE:
-            pytest.fail("servicio requerido no disponible: " + "; ".join(missing), pytrace=False)
-        pytest.skip("; ".join(missing))
+        _unavailable(missing)
 
 
 @pytest.fixture(scope="session")
@@ -266,7 +273,7 @@ class RedisHandle:
 
         binary = shutil.which("redis-server")
         if binary is None:
-            pytest.skip("redis-server no está instalado")
+            _unavailable(["redis-server no está instalado"])
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
                 [
@@ -397,11 +404,7 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    missing = services.missing_for({"browser"})
-    if missing:
-        if services.REQUIRE:
-            pytest.fail("servicio requerido no disponible: " + "; ".join(missing), pytrace=False)
-        pytest.skip("; ".join(missing))
+    _require({"browser"})
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 

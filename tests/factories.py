@@ -177,6 +177,12 @@ class GlosaFactory(factory.django.DjangoModelFactory):
 _TZ = zoneinfo.ZoneInfo("America/Guayaquil")
 
 
+def momento(dia: dt.date, hora: int = 11) -> dt.datetime:
+    """`hora` o'clock of `dia` in Guayaquil (the portal's time zone): an aware datetime
+    for the services' `at=` and `en=` arguments."""
+    return dt.datetime.combine(dia, dt.time(hora), tzinfo=_TZ)
+
+
 # --- Coactiva: processes ------------------------------------------------------------------
 
 

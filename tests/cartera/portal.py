@@ -1,5 +1,5 @@
 """Helpers shared by the employer-portal tests: an employer with an account and a
-notified glosa, logged in."""
+notified glosa, logged in; the forms they fill in."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cartera.models import Empleador, Glosa
 from cartera.services import glosa_notificar
+from tests import archivos
 from tests.factories import PASSWORD, EmpleadorFactory, GlosaFactory, empleador_user
 
 
@@ -33,3 +34,19 @@ def ingresar(client: Client, empleador: Empleador) -> Client:
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     return client
+
+
+def datos_purga_mora(**cambios: Any) -> dict[str, Any]:
+    """The convenio de purga de mora form (/empleador/acuerdos/purga-de-mora/), complete
+    but for what it covers: pass `glosas=[…]` or `titulos=[…]`, and any field to change.
+    The evidence and the guarantee proposal are new uploads on every call (a post reads
+    them to the end)."""
+    return {
+        "meses": 24,
+        "fuerza_mayor": "Inundación de la planta en marzo; paralización de tres meses.",
+        "garantia_tipo": "Hipoteca del inmueble 12345",
+        "garantia_valor": "100000.00",
+        "pruebas": archivos.subido("pruebas.pdf", archivos.pdf_bytes(), "application/pdf"),
+        "propuesta_garantia": archivos.subido("garantia.pdf", archivos.pdf_bytes()),
+        **cambios,
+    }

@@ -223,19 +223,27 @@ def test_the_jobs_are_set_based_their_queries_do_not_grow_with_the_rows() -> Non
         for i in range(n):
             PlanillaFactory(periodo=periodo, empleador=EmpleadorFactory(guayas=bool(i % 2)))
         hoy = services.fecha_vencimiento(periodo) + dt.timedelta(days=1)
+        # Each step, and the counters of its summary that must read n.
         if notificar_aparte:
             pasos = [
-                lambda: batch.glosas_generar(hoy=hoy, periodo=periodo),
-                lambda: batch.glosas_notificar(hoy=hoy),
+                (["glosas_emitidas"], lambda: batch.glosas_generar(hoy=hoy, periodo=periodo)),
+                (["glosas_notificadas"], lambda: batch.glosas_notificar(hoy=hoy)),
             ]
         else:
-            pasos = [lambda: batch.glosas_generar(hoy=hoy, periodo=periodo, notificar=True)]
-        pasos.append(lambda: batch.titulos_emitir(hoy=hoy + dt.timedelta(days=30)))
+            pasos = [
+                (
+                    ["glosas_emitidas", "glosas_notificadas"],
+                    lambda: batch.glosas_generar(hoy=hoy, periodo=periodo, notificar=True),
+                )
+            ]
+        pasos.append(
+            (["titulos_emitidos"], lambda: batch.titulos_emitir(hoy=hoy + dt.timedelta(days=30)))
+        )
         conteo = []
-        for paso in pasos:
+        for claves, paso in pasos:
             with CaptureQueriesContext(connection) as capturadas:
                 resumen = paso()
-            assert n in resumen.values(), resumen  # the step did the n rows
+            assert {c: resumen[c] for c in claves} == dict.fromkeys(claves, n), resumen
             conteo.append(len(capturadas))
         return conteo
 

@@ -19,8 +19,12 @@ from cartera.tasks import revisar_acuerdos
 from core import calendar, parametros
 from core.models import Correo
 from core.templatetags.portal import dolares
-from tests import archivos
-from tests.cartera.portal import empleador_con_cuenta, glosa_notificada, ingresar
+from tests.cartera.portal import (
+    datos_purga_mora,
+    empleador_con_cuenta,
+    glosa_notificada,
+    ingresar,
+)
 from tests.factories import ROLE, staff
 from tramites import resolutores
 from tramites.models import Solicitud
@@ -355,24 +359,12 @@ def test_purga_de_mora_needs_its_guarantee_and_evidence(
     empleador = empleador_con_cuenta()
     glosa = glosa_notificada(empleador)
     ingresar(client, empleador)
-    datos = {
-        "glosas": [glosa.pk],
-        "meses": 60,
-        "fuerza_mayor": "Inundación de la planta en marzo; paralización de tres meses.",
-        "garantia_tipo": "Hipoteca del inmueble 12345",
-        "garantia_valor": "1.00",
-        "pruebas": archivos.subido("pruebas.pdf", archivos.pdf_bytes(), "application/pdf"),
-        "propuesta_garantia": archivos.subido("garantia.pdf", archivos.pdf_bytes()),
-    }
+    datos = datos_purga_mora(glosas=[glosa.pk], meses=60, garantia_valor="1.00")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/empleador/acuerdos/purga-de-mora/", datos)
     assert response.status_code == 400
     assert "125" in response.context["form"].errors["garantia_valor"][0]
-    datos.update(
-        garantia_valor="100000.00",
-        pruebas=archivos.subido("pruebas.pdf", archivos.pdf_bytes(), "application/pdf"),
-        propuesta_garantia=archivos.subido("garantia.pdf", archivos.pdf_bytes()),
-    )
+    datos = datos_purga_mora(glosas=[glosa.pk], meses=60, garantia_valor="100000.00")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/empleador/acuerdos/purga-de-mora/", datos)
     assert response.status_code == 302
@@ -394,15 +386,11 @@ def test_a_purga_de_mora_of_any_amount_is_authorized_by_the_director(
     empleador = empleador_con_cuenta(tipo_persona="natural")
     glosa = glosa_notificada(empleador)  # ≈ USD 300 + interest, under 4 SBU
     ingresar(client, empleador)
-    datos = {
-        "glosas": [glosa.pk],
-        "meses": 24,
-        "fuerza_mayor": "Incendio del local en enero; sin ventas durante dos meses.",
-        "garantia_tipo": "Prenda del vehículo PBA-1234",
-        "garantia_valor": "100000.00",
-        "pruebas": archivos.subido("pruebas.pdf", archivos.pdf_bytes(), "application/pdf"),
-        "propuesta_garantia": archivos.subido("garantia.pdf", archivos.pdf_bytes()),
-    }
+    datos = datos_purga_mora(
+        glosas=[glosa.pk],
+        fuerza_mayor="Incendio del local en enero; sin ventas durante dos meses.",
+        garantia_tipo="Prenda del vehículo PBA-1234",
+    )
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post("/empleador/acuerdos/purga-de-mora/", datos).status_code == 302
     acuerdo = AcuerdoPago.objects.get()

@@ -60,6 +60,19 @@ def test_grant_download_and_revoke(client: Client, django_capture_on_commit_call
     assert "Revocada el" in client.get("/empleador/autorizaciones/").content.decode()
 
 
+def test_an_authorization_for_an_overlong_address_is_a_form_error(
+    client: Client, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    """The authorization form (tramites.services.autorizacion_otorgar) refused an address
+    over 254 characters only in the database, as a server error."""
+    ingresar(client, empleador_con_cuenta())
+    largo = "a" * 250 + "@correo.ec"
+    response = _autorizar(client, django_capture_on_commit_callbacks, email=largo)
+    assert response.status_code == 400
+    assert "hasta 254 caracteres" in response.content.decode()
+    assert not AutorizacionTercero.objects.exists()
+
+
 def _presentar_como_tercero(client: Client, empleador, capture):  # type: ignore[no-untyped-def]
     adjunto = requisito(LEVANTAMIENTO, "Autorización a terceros")
     datos = datos_levantamiento(

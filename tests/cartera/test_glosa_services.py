@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 
 import pytest
 from django.core import mail
@@ -18,14 +17,9 @@ from cartera.models import (
     TituloHistorial,
 )
 from core.models import Correo, Unidad
-from tests.factories import EmpleadorFactory, GlosaFactory
+from tests.factories import EmpleadorFactory, GlosaFactory, momento
 
 pytestmark = pytest.mark.django_db
-TZ = zoneinfo.ZoneInfo("America/Guayaquil")
-
-
-def momento(dia: dt.date, hora: int = 10) -> dt.datetime:
-    return dt.datetime.combine(dia, dt.time(hora), tzinfo=TZ)
 
 
 def test_glosa_notified_the_friday_before_carnaval_is_due_on_the_27th(

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zoneinfo
 from decimal import Decimal
 
 import pytest
@@ -24,15 +23,11 @@ from tests.factories import (
     GlosaFactory,
     JuicioCoactivoFactory,
     SecretarioAbogadoFactory,
+    momento,
 )
 
 pytestmark = pytest.mark.django_db
-TZ = zoneinfo.ZoneInfo("America/Guayaquil")
 Etapa = JuicioCoactivo.Etapa
-
-
-def el(dia: dt.date) -> dt.datetime:
-    return dt.datetime.combine(dia, dt.time(11), tzinfo=TZ)
 
 
 def _recibidos(direccion: str, asunto_contiene: str) -> list[str]:
@@ -77,14 +72,16 @@ def test_requerimiento_and_citacion_tell_the_amount_and_the_last_day(
     juicio = JuicioCoactivoFactory(n_titulos=1, empleador=EmpleadorFactory(email="d@correo.test"))
     with django_capture_on_commit_callbacks(execute=True):
         services.juicio_transicion(
-            juicio=juicio, a=Etapa.REQUERIMIENTO, at=el(dt.date(2026, 2, 13))
+            juicio=juicio, a=Etapa.REQUERIMIENTO, at=momento(dt.date(2026, 2, 13))
         )
     (requerimiento,) = _recibidos("d@correo.test", "requerimiento de pago voluntario")
     assert f"juicio coactivo N.º {juicio.numero}" in requerimiento
     assert "se le requiere el pago voluntario de lo adeudado: USD " in requerimiento
     assert "Tiene hasta el 03/03/2026 para pagar." in requerimiento  # 10 days across Carnaval
     with django_capture_on_commit_callbacks(execute=True):
-        services.juicio_transicion(juicio=juicio, a=Etapa.CITACION, at=el(dt.date(2026, 12, 3)))
+        services.juicio_transicion(
+            juicio=juicio, a=Etapa.CITACION, at=momento(dt.date(2026, 12, 3))
+        )
     (citacion,) = _recibidos("d@correo.test", "orden de pago inmediato")
     assert "se dictó la orden de pago inmediato" in citacion
     assert "Tiene hasta el 09/12/2026 para pagar o dimitir bienes" in citacion  # Quito's holiday
@@ -92,7 +89,9 @@ def test_requerimiento_and_citacion_tell_the_amount_and_the_last_day(
     # transition changes nothing and sends nothing.
     enviados = len(mail.outbox)
     with django_capture_on_commit_callbacks(execute=True):
-        services.juicio_transicion(juicio=juicio, a=Etapa.MEDIDAS, at=el(dt.date(2026, 12, 10)))
+        services.juicio_transicion(
+            juicio=juicio, a=Etapa.MEDIDAS, at=momento(dt.date(2026, 12, 10))
+        )
         with pytest.raises(services.TransicionInvalida):
             services.juicio_transicion(juicio=juicio, a=Etapa.CITACION)
     assert len(mail.outbox) == enviados

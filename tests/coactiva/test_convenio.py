@@ -5,7 +5,6 @@ along (DOMAIN.md §3-§4)."""
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 
 import pytest
 from django.test import Client
@@ -17,21 +16,27 @@ from cartera.tasks import revisar_acuerdos
 from coactiva import selectors, services
 from coactiva.models import Actuacion, JuicioCoactivo, Levantamiento, MedidaCautelar
 from core import calendar, roles
-from tests import archivos
-from tests.cartera.portal import ingresar
+from tests.cartera.portal import datos_purga_mora, ingresar
 from tests.coactiva.test_levantamiento import pagar_todo
-from tests.factories import JuicioCoactivoFactory, empleador_user, staff
+from tests.factories import (
+    MEDIDAS_DE_PRUEBA,
+    JuicioCoactivoFactory,
+    empleador_user,
+    momento,
+    staff,
+)
 from tramites import resolutores
 
 pytestmark = pytest.mark.django_db
 Etapa = JuicioCoactivo.Etapa
 EN_COACTIVA = TituloCredito.Estado.EN_COACTIVA
 EN_CONVENIO = TituloCredito.Estado.EN_CONVENIO
-TZ = zoneinfo.ZoneInfo("America/Guayaquil")
-
-
-def el(dia: dt.date) -> dt.datetime:
-    return dt.datetime.combine(dia, dt.time(11), tzinfo=TZ)
+# The vehicle measure of MEDIDAS_DE_PRUEBA on another car: a new measure for a process
+# that already has that one.
+OTRO_VEHICULO = {
+    **next(m for m in MEDIDAS_DE_PRUEBA if m["tipo"] == "prohibicion_vehiculo"),
+    "placa": "PBB-0001",
+}
 
 
 def convenio_aprobado(client: Client, juicio: JuicioCoactivo, capture) -> AcuerdoPago:  # type: ignore[no-untyped-def]
@@ -42,15 +47,9 @@ def convenio_aprobado(client: Client, juicio: JuicioCoactivo, capture) -> Acuerd
     with capture(execute=True):
         respuesta = client.post(
             "/empleador/acuerdos/purga-de-mora/",
-            {
-                "titulos": [t.pk for t in juicio.titulos.all()],
-                "meses": 24,
-                "fuerza_mayor": "Inundación de la planta en marzo; paralización de tres meses.",
-                "garantia_tipo": "Hipoteca del inmueble 12345",
-                "garantia_valor": "900000.00",
-                "pruebas": archivos.subido("pruebas.pdf", archivos.pdf_bytes(), "application/pdf"),
-                "propuesta_garantia": archivos.subido("garantia.pdf", archivos.pdf_bytes()),
-            },
+            datos_purga_mora(
+                titulos=[t.pk for t in juicio.titulos.all()], garantia_valor="900000.00"
+            ),
         )
     assert respuesta.status_code == 302, respuesta.content.decode()[:3000]
     acuerdo = AcuerdoPago.objects.get(empleador=juicio.empleador)
@@ -83,13 +82,7 @@ def test_an_approved_convenio_suspends_the_process_and_its_break_resumes_it(
     assert entrada.descripcion.startswith("Medidas cautelares → Convenio de pago.")
     # Suspended: no new measures, no other stage while the agreement holds.
     with pytest.raises(services.CoactivaError, match="no se pueden ordenar medidas"):
-        services.medida_ordenar(
-            juicio=juicio,
-            tipo="prohibicion_vehiculo",
-            entidad_tipo="ant",
-            entidad_nombre="Agencia Nacional de Tránsito",
-            placa="PBB-0001",
-        )
+        services.medida_ordenar(juicio=juicio, **OTRO_VEHICULO)
     with pytest.raises(services.TransicionInvalida, match="«Medidas cautelares», no en «Embargo»"):
         services.juicio_transicion(juicio=juicio, a=Etapa.EMBARGO)
     with pytest.raises(services.TransicionInvalida, match="sigue vigente"):
@@ -115,13 +108,7 @@ def test_an_approved_convenio_suspends_the_process_and_its_break_resumes_it(
     assert reanudacion.descripcion.startswith("Convenio de pago → Medidas cautelares.")
     assert "incumplido" in reanudacion.descripcion
     # Back in course: the lawyer can order measures again.
-    services.medida_ordenar(
-        juicio=juicio,
-        tipo="prohibicion_vehiculo",
-        entidad_tipo="ant",
-        entidad_nombre="Agencia Nacional de Tránsito",
-        placa="PBB-0001",
-    )
+    services.medida_ordenar(juicio=juicio, **OTRO_VEHICULO)
 
 
 def test_a_process_resumes_in_its_requerimiento_with_a_new_termino() -> None:
@@ -131,7 +118,7 @@ def test_a_process_resumes_in_its_requerimiento_with_a_new_termino() -> None:
         titulo=titulo,
         a=EN_CONVENIO,
         motivo="Convenio de purga de mora N.º 7 aprobado.",
-        at=el(dt.date(2026, 2, 2)),
+        at=momento(dt.date(2026, 2, 2)),
     )
     juicio.refresh_from_db()
     assert juicio.etapa == Etapa.CONVENIO
@@ -142,7 +129,10 @@ def test_a_process_resumes_in_its_requerimiento_with_a_new_termino() -> None:
     )
     # Monday 16 Feb 2026 is Carnaval: resumed on Friday 13th, ten business days from it.
     cartera_services.titulo_transicion(
-        titulo=titulo, a=EN_COACTIVA, motivo="Convenio incumplido.", at=el(dt.date(2026, 2, 13))
+        titulo=titulo,
+        a=EN_COACTIVA,
+        motivo="Convenio incumplido.",
+        at=momento(dt.date(2026, 2, 13)),
     )
     juicio.refresh_from_db()
     assert juicio.etapa == Etapa.REQUERIMIENTO

@@ -4,7 +4,6 @@ inventory's due-today and overdue counts."""
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 
 import pytest
 
@@ -12,15 +11,16 @@ from coactiva import selectors, services
 from coactiva.models import JuicioCoactivo
 from core import roles
 from core.models import Unidad
-from tests.factories import EmpleadorFactory, JuicioCoactivoFactory, SecretarioAbogadoFactory, staff
+from tests.factories import (
+    EmpleadorFactory,
+    JuicioCoactivoFactory,
+    SecretarioAbogadoFactory,
+    momento,
+    staff,
+)
 
 pytestmark = pytest.mark.django_db
-TZ = zoneinfo.ZoneInfo("America/Guayaquil")
 Etapa = JuicioCoactivo.Etapa
-
-
-def el(dia: dt.date) -> dt.datetime:
-    return dt.datetime.combine(dia, dt.time(11), tzinfo=TZ)
 
 
 def test_requerimiento_runs_ten_business_days_across_carnaval() -> None:
@@ -28,7 +28,7 @@ def test_requerimiento_runs_ten_business_days_across_carnaval() -> None:
     # Friday 13 Feb 2026; Carnaval Mon-Tue 16-17: days 1-10 are 18, 19, 20, 23, 24, 25,
     # 26, 27 February and 2, 3 March.
     juicio = services.juicio_transicion(
-        juicio=juicio, a=Etapa.REQUERIMIENTO, at=el(dt.date(2026, 2, 13))
+        juicio=juicio, a=Etapa.REQUERIMIENTO, at=momento(dt.date(2026, 2, 13))
     )
     assert (juicio.etapa_desde, juicio.vence_en) == (dt.date(2026, 2, 13), dt.date(2026, 3, 3))
 
@@ -49,15 +49,17 @@ def test_citacion_runs_three_business_days_with_the_units_local_holiday(
         SecretarioAbogadoFactory(unidad=Unidad.objects.get(codigo=unidad))
     juicio = JuicioCoactivoFactory(n_titulos=1, empleador=EmpleadorFactory(guayas=guayas))
     assert juicio.unidad.codigo == unidad
-    services.juicio_transicion(juicio=juicio, a=Etapa.REQUERIMIENTO, at=el(dt.date(2026, 11, 16)))
+    services.juicio_transicion(
+        juicio=juicio, a=Etapa.REQUERIMIENTO, at=momento(dt.date(2026, 11, 16))
+    )
     # Thursday 3 Dec 2026: days 1-3 are Friday 4 and, in Quito, Tuesday 8 and Wednesday 9.
     juicio = services.juicio_transicion(
-        juicio=juicio, a=Etapa.CITACION, at=el(dt.date(2026, 12, 3))
+        juicio=juicio, a=Etapa.CITACION, at=momento(dt.date(2026, 12, 3))
     )
     assert juicio.vence_en == vence
     # The stages without a término carry none.
     juicio = services.juicio_transicion(
-        juicio=juicio, a=Etapa.MEDIDAS, at=el(dt.date(2026, 12, 10))
+        juicio=juicio, a=Etapa.MEDIDAS, at=momento(dt.date(2026, 12, 10))
     )
     assert juicio.vence_en is None
 
@@ -67,17 +69,17 @@ def test_staff_see_what_is_due_today_and_what_is_overdue() -> None:
     vence_hoy = services.juicio_transicion(
         juicio=JuicioCoactivoFactory(n_titulos=1),
         a=Etapa.REQUERIMIENTO,
-        at=el(dt.date(2026, 2, 13)),
+        at=momento(dt.date(2026, 2, 13)),
     )
     vencido = services.juicio_transicion(
         juicio=JuicioCoactivoFactory(n_titulos=1),
         a=Etapa.REQUERIMIENTO,
-        at=el(dt.date(2026, 2, 12)),
+        at=momento(dt.date(2026, 2, 12)),
     )
     services.juicio_transicion(
         juicio=JuicioCoactivoFactory(n_titulos=1),
         a=Etapa.REQUERIMIENTO,
-        at=el(dt.date(2026, 2, 20)),
+        at=momento(dt.date(2026, 2, 20)),
     )
     assert vence_hoy.vence_en == hoy and vencido.vence_en == dt.date(2026, 3, 2)
     jefe = staff(roles.JEFE_UNIDAD, "17-coactiva")

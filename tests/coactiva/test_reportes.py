@@ -16,6 +16,7 @@ from coactiva.forms import bimestre_actual
 from coactiva.models import JuicioCoactivo
 from core import roles
 from tests.coactiva.test_levantamiento import firmar_todo, pagar_todo
+from tests.consultas import consultas_por_ruta
 from tests.factories import JuicioCoactivoFactory, staff
 
 pytestmark = pytest.mark.django_db
@@ -98,9 +99,6 @@ def test_employer_selectors_use_a_fixed_number_of_queries(django_assert_max_num_
 def test_report_and_inventory_issue_a_fixed_number_of_queries(client: Client) -> None:
     """The bimonthly report (page and downloads) and the inventory of processes, at two
     data sizes, for the head of unit and for a Secretario-Abogado."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     anio, bimestre = bimestre_actual()
     reporte = f"/coactiva/reportes/?anio={anio}&bimestre={bimestre}"
     rutas = [reporte, f"{reporte}&formato=csv", f"{reporte}&formato=xlsx"]
@@ -113,21 +111,9 @@ def test_report_and_inventory_issue_a_fixed_number_of_queries(client: Client) ->
     primero = JuicioCoactivoFactory(con_medidas=True, n_titulos=2)
 
     def consultas() -> dict[tuple[str, str], int]:
-        conteo = {}
-        for usuario, paginas in (
-            (jefe, rutas + inventario),
-            (primero.secretario.usuario, inventario),
-        ):
-            client.force_login(usuario)
-            for ruta in paginas:
-                client.get(ruta)
-                with CaptureQueriesContext(connection) as capturadas:
-                    respuesta = client.get(ruta)
-                    if respuesta.streaming:
-                        b"".join(respuesta.streaming_content)
-                assert respuesta.status_code == 200, (usuario.username, ruta)
-                conteo[usuario.username, ruta] = len(capturadas)
-        return conteo
+        return consultas_por_ruta(
+            client, [(jefe, rutas + inventario), (primero.secretario.usuario, inventario)]
+        )
 
     pequeno = consultas()
     for i in range(5):

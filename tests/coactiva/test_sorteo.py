@@ -197,8 +197,8 @@ def test_existing_logs_are_classified_by_the_form_of_their_seed(unidad: Unidad) 
     from django.apps import apps
 
     migracion = importlib.import_module("coactiva.migrations.0003_sorteo_semilla_origen")
-    filas = {
-        semilla: SorteoRegistro.objects.create(
+    for semilla in ("0f" * 16, "demo-17-coactiva", "abc"):
+        SorteoRegistro.objects.create(
             unidad=unidad,
             metodo="carga-minima-v1",
             semilla=semilla,
@@ -206,9 +206,6 @@ def test_existing_logs_are_classified_by_the_form_of_their_seed(unidad: Unidad) 
             entradas={"grupos": [], "cargas": []},
             resultado=[],
         )
-        for semilla in ("0f" * 16, "demo-17-coactiva", "abc")
-    }
     migracion.clasificar(apps, None)
     origen = dict(SorteoRegistro.objects.values_list("semilla", "semilla_origen"))
     assert origen == {"0f" * 16: "sistema", "demo-17-coactiva": "persona", "abc": "persona"}
-    assert len(filas) == 3

@@ -1,7 +1,8 @@
 """Reports read from the PostgreSQL replica when DATABASE_REPLICA_URL is set
 (docs/deploy.md, *Database*), while the rest of the portal and every write use the
 primary. Two real databases stand for primary and replica: the replica is a copy of the
-primary with one province renamed, so a page shows which one it read."""
+primary with one province and one unit renamed and a few rows the primary lacks (a
+challenged glosa, a filed request), so each report shows which one it read."""
 
 from __future__ import annotations
 
@@ -34,11 +35,60 @@ paginas = {
 exportado = c.get("/cartera/reportes/mora/?formato=csv")
 print(json.dumps({
     "estados": {u: r.status_code for u, r in paginas.items()},
-    "mora": paginas["/cartera/reportes/mora/"].content.decode(),
-    "ventanilla": paginas["/ventanilla/"].content.decode(),
+    "paginas": {u: r.content.decode() for u, r in paginas.items()},
     "csv": b"".join(exportado.streaming_content).decode()
            if exportado.streaming else exportado.content.decode(),
 }))
+"""
+
+# Rows only the replica holds, written through the services as production writes them:
+# a glosa of USD 1.234,56 in Pichincha, notified and challenged last month (the month the
+# impugnaciones report opens on), the challenge rejected today (a state change of this
+# month); and a levantamiento filed today and routed to Pichincha's coactiva unit.
+SEMBRAR = """
+import django, io
+django.setup()
+from decimal import Decimal
+from django.utils import timezone
+from cartera import services
+from core.calendar import add_plazo
+from core.models import Provincia
+from core.uploads import validate_upload
+from tests import archivos
+from tests.factories import GlosaFactory, momento
+from tramites import services as tramites
+from tramites.models import Tramite
+
+hoy = timezone.localdate()
+mes = add_plazo(hoy.replace(day=1), months=-1)
+glosa = GlosaFactory(
+    planilla__aporte_personal=Decimal("1000.00"),
+    planilla__aporte_patronal=Decimal("234.56"),
+    planilla__fondos_reserva=Decimal("0.00"),
+    notificada=True,
+    notificada_el=mes.replace(day=2),
+)
+impugnacion = services.impugnacion_registrar(
+    glosa=glosa, presentada_el=mes.replace(day=3), fundamentos="x", at=momento(mes.replace(day=3))
+)
+services.impugnacion_resolver(
+    impugnacion=impugnacion, aceptada=False, resolucion="CPPC-1", resuelta_el=hoy
+)
+tramite = Tramite.objects.get(slug="levantamiento-medidas-cautelares")
+pdf = validate_upload(io.BytesIO(archivos.pdf_bytes()), name_for_messages="x")
+tramites.solicitud_presentar(
+    tramite=tramite,
+    provincia=Provincia.objects.get(pk="17"),
+    solicitante=tramites.Solicitante(
+        tipo_identificacion="cedula", identificacion="1710034065", nombre="Ana Pérez",
+        email="ana@correo.test", direccion="Quito",
+    ),
+    calidad="representante_legal",
+    detalle="Detalle",
+    respuestas={"medidas": ["entidad_financiera"], "titulos": "anulados", "causa": "resolucion"},
+    archivos={r.pk: pdf for r in tramite.requisitos.filter(forma="archivo")},
+    datos={r.pk: "N-1" for r in tramite.requisitos.filter(forma="dato")},
+)
 """
 
 
@@ -55,7 +105,7 @@ def _run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture
-def primary_and_replica():  # type: ignore[no-untyped-def]
+def primary_and_replica(tmp_path: Path):  # type: ignore[no-untyped-def]
     primary, replica = (f"replica_{uuid.uuid4().hex[:8]}" for _ in range(2))
     admin = _url("postgres")
     with psycopg.connect(admin, autocommit=True) as conn:
@@ -74,6 +124,19 @@ def primary_and_replica():  # type: ignore[no-untyped-def]
             conn.execute(
                 "UPDATE core_provincia SET nombre = 'Pichincha (réplica)' WHERE codigo = '17'"
             )
+            conn.execute(
+                "UPDATE core_unidad SET nombre = nombre || ' (réplica)'"
+                " WHERE codigo = '17-coactiva'"
+            )
+        done = _run(
+            sys.executable,
+            "-c",
+            SEMBRAR,
+            DJANGO_SETTINGS_MODULE="ventanilla.settings",
+            DATABASE_URL=_url(replica),
+            PRIVATE_MEDIA_ROOT=str(tmp_path / "privado"),
+        )
+        assert done.returncode == 0, done.stderr
         yield primary, replica
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
@@ -94,9 +157,23 @@ def test_reports_read_the_replica_and_writes_go_to_the_primary(primary_and_repli
     assert result.returncode == 0, result.stderr
     salida = json.loads(result.stdout.strip().splitlines()[-1])
     assert set(salida["estados"].values()) == {200}, salida["estados"]
-    assert "Pichincha (réplica)" in salida["mora"] and "Pichincha (réplica)" in salida["csv"]
-    assert "Pichincha (réplica)" not in salida["ventanilla"]  # not a report: the primary
-    assert "Pichincha" in salida["ventanilla"]
+    paginas = salida["paginas"]
+    pichincha = '<th scope="row">Pichincha (réplica)</th>'
+    coactiva = "Unidad Provincial de Gestión de Coactiva de Pichincha (réplica)"
+    # Each report shows what only the replica holds, in its own figures.
+    assert pichincha in paginas["/cartera/reportes/mora/"]
+    assert "USD 1.234,56" in paginas["/cartera/reportes/mora/"]
+    assert "Pichincha (réplica)" in salida["csv"] and "1234.56" in salida["csv"]
+    assert "USD 1.234,56" in paginas["/cartera/reportes/antiguedad/"]
+    cambios = paginas["/cartera/reportes/cambios/"]
+    assert "<td>Impugnada</td><td>Notificada</td>" in cambios, cambios
+    assert pichincha in paginas["/cartera/reportes/impugnaciones/"]
+    assert "USD 1.234,56" in paginas["/cartera/reportes/impugnaciones/"]
+    assert f'<th scope="row">{coactiva}</th>' in paginas["/coactiva/reportes/"]
+    assert f'<th scope="row">{coactiva}</th>' in paginas["/gestion/tablero/"]
+    # Not a report: the primary, which has none of it.
+    ventanilla = paginas["/ventanilla/"]
+    assert "Pichincha" in ventanilla and "(réplica)" not in ventanilla
 
     def exportaciones(db: str) -> int:
         with psycopg.connect(_url(db)) as conn:

@@ -659,13 +659,12 @@ def test_staff_read_documents_inline_and_download_the_expediente_all_audited(
     assert "tramites.expediente_descargado" in cambio
 
 
+@pytest.mark.postgres  # the database trigger exists on PostgreSQL only
 def test_the_history_and_the_audit_trail_cannot_be_rewritten_even_in_bulk(
     analista: Any,
 ) -> None:
-    from django.db import DatabaseError, connection, transaction
+    from django.db import DatabaseError, transaction
 
-    if connection.vendor != "postgresql":
-        pytest.skip("the database trigger exists on PostgreSQL only")
     solicitud = en_unidad()
     services.solicitud_tomar(solicitud=solicitud, por=analista)
     historial = HistorialSolicitud.objects.filter(solicitud=solicitud)

@@ -160,11 +160,8 @@ def _consultar(client: Client, numero: str, identificacion: str):  # type: ignor
 def test_the_status_page_is_one_query_with_its_timeline_and_result_documents(
     client: Client, django_assert_num_queries
 ) -> None:  # type: ignore[no-untyped-def]
-    """The portal's busiest page reads state, timeline and result documents together."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        pytest.skip("one query on PostgreSQL; SQLite (the embedded default) takes three")
+    """The portal's busiest page reads state, timeline and result documents together
+    (one query on PostgreSQL; SQLite, the embedded default, takes three)."""
     solicitud = _recibida()
     services.solicitud_enrutar(solicitud_id=solicitud.pk)
     with django_assert_num_queries(1):

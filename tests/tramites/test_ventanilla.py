@@ -194,32 +194,6 @@ def test_a_third_party_must_attach_the_authorization(
     assert solicitud.documentos.filter(nombre="Autorización a terceros").exists()
 
 
-def test_an_authorization_for_an_overlong_address_is_a_form_error(client: Client) -> None:
-    """The employer portal's authorization form (tramites.services.autorizacion_otorgar)
-    refused an address over 254 characters only in the database, as a server error."""
-    import datetime as dt
-
-    from tests.cartera.portal import empleador_con_cuenta, ingresar
-    from tramites.models import AutorizacionTercero, Tramite
-
-    empleador = empleador_con_cuenta()
-    ingresar(client, empleador)
-    largo = "a" * 250 + "@correo.ec"
-    response = client.post(
-        "/empleador/autorizaciones/",
-        {
-            "cedula": "1710034065",
-            "nombre": "Carlos Contador Ruiz",
-            "email": largo,
-            "tramites": [Tramite.objects.get(slug=LEVANTAMIENTO).pk],
-            "vigente_hasta": (dt.date.today() + dt.timedelta(days=30)).isoformat(),
-        },
-    )
-    assert response.status_code in (200, 400)
-    assert "hasta 254 caracteres" in response.content.decode()
-    assert not AutorizacionTercero.objects.exists()
-
-
 @pytest.mark.parametrize(
     ("nombre", "contenido", "motivo"),
     [
