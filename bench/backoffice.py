@@ -25,6 +25,8 @@ from urllib.parse import urlparse, urlunparse
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
+from bench import basedatos  # noqa: E402
+
 PAGINAS = [
     ("cola", {}),
     ("vencidas", {"plazo": "vencida"}),
@@ -49,7 +51,7 @@ def main() -> None:
     partes = urlparse(servidor)
     if not partes.scheme.startswith("postgres"):
         sys.exit("Este benchmark necesita PostgreSQL (DATABASE_URL=postgres://…).")
-    _recrear(servidor, args.base)
+    basedatos.recrear(servidor, args.base)
     try:
         os.environ["DATABASE_URL"] = urlunparse(partes._replace(path="/" + args.base))
         os.environ["CELERY_BROKER_URL"] = "memory://"
@@ -75,18 +77,7 @@ def main() -> None:
             resultados[n] = _medir(usuarios, args.veces)
         _informe(resultados, args.pequeno, args.grande)
     finally:
-        if not os.environ.get("BENCH_CONSERVAR"):
-            _recrear(servidor, args.base, crear=False)
-
-
-def _recrear(servidor: str, nombre: str, crear: bool = True) -> None:
-    import psycopg
-
-    url = servidor.replace("postgres://", "postgresql://", 1)
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{nombre}" WITH (FORCE)')
-        if crear:
-            conn.execute(f'CREATE DATABASE "{nombre}"')
+        basedatos.borrar(servidor, args.base)
 
 
 def _usuarios() -> dict[str, object]:

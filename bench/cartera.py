@@ -31,6 +31,8 @@ from urllib.parse import urlparse, urlunparse
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
+from bench import basedatos  # noqa: E402
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -51,7 +53,7 @@ def main() -> None:
     partes = urlparse(servidor)
     if not partes.scheme.startswith("postgres"):
         sys.exit("Este benchmark necesita PostgreSQL (DATABASE_URL=postgres://…).")
-    _recrear(servidor, args.base)
+    basedatos.recrear(servidor, args.base)
     try:
         os.environ["DATABASE_URL"] = urlunparse(partes._replace(path="/" + args.base))
         os.environ["CELERY_BROKER_URL"] = "memory://"
@@ -70,32 +72,7 @@ def main() -> None:
         _medir(args.planillas, args.tamano, args.detalle)
 
     finally:
-        if not os.environ.get("BENCH_CONSERVAR"):
-            _borrar(servidor, args.base)
-
-
-def _recrear(servidor: str, nombre: str) -> None:
-    import psycopg
-
-    url = servidor.replace("postgres://", "postgresql://", 1)
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{nombre}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{nombre}"')
-
-
-def _borrar(servidor: str, nombre: str) -> None:
-    """Drop the benchmark's database, however the run ended (BENCH_CONSERVAR=1 keeps it)."""
-    import psycopg
-
-    try:
-        from django.db import connections
-
-        connections.close_all()
-    except Exception:  # noqa: S110 - best effort before dropping the database
-        pass
-    url = servidor.replace("postgres://", "postgresql://", 1)
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{nombre}" WITH (FORCE)')
+        basedatos.borrar(servidor, args.base)
 
 
 def _cargar(planillas: int, por_empleador: int) -> None:
