@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from cartera.admin import HistorialInline, accion_con_formulario
+from cartera.admin import HistorialInline
 from coactiva import selectors, services
 from coactiva.models import (
     Actuacion,
@@ -39,7 +39,7 @@ from coactiva.models import (
     TituloRecibido,
 )
 from core import parametros
-from core.admin import ReadOnlyAdminMixin, ScopedAdminMixin
+from core.admin import ReadOnlyAdminMixin, ScopedAdminMixin, accion_con_formulario
 from core.models import Canton, Unidad
 from core.selectors import alcance_de
 from core.templatetags.portal import dolares

@@ -1,14 +1,16 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin import widgets
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 
 from core import services
 from core.models import (
@@ -307,3 +309,75 @@ class TrabajoLoteAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     ]
     list_filter = ["nombre", "estado"]
     readonly_fields = [f.name for f in TrabajoLote._meta.fields]
+
+
+# --- Actions with a form -------------------------------------------------------------
+
+
+def accion_con_formulario(
+    modeladmin: admin.ModelAdmin[Any],
+    request: HttpRequest,
+    queryset: QuerySet[Any],
+    *,
+    formulario: type[forms.Form],
+    titulo: str,
+    aplicar: Callable[[Any, dict[str, Any]], str] | None = None,
+    aplicar_lote: Callable[[list[Any], dict[str, Any]], tuple[list[str], list[str]]] | None = None,
+    una_sola: bool = False,
+    plantilla: str = "admin/accion_formulario.html",
+) -> HttpResponse | None:
+    """An admin action that first asks for data (a form on an intermediate page), then
+    calls `aplicar(obj, cleaned_data)` (a service) for each selected row, or
+    `aplicar_lote(objs, cleaned_data)` once for all of them (a service that takes the
+    batch; it returns the messages of what was done and of what could not be). Errors
+    of the service are shown next to the form's fields, in Spanish; nothing is
+    half-done for a row whose service call failed. `plantilla` may extend the default
+    one (blocks `objetos`, `boton`)."""
+    objetos = list(queryset[:51])
+    if una_sola and len(objetos) != 1:
+        modeladmin.message_user(request, "Seleccione un solo registro.", messages.WARNING)
+        return None
+    if len(objetos) > 50:
+        modeladmin.message_user(request, "Seleccione como máximo 50 registros.", messages.WARNING)
+        return None
+    form = formulario(request.POST if "aplicar" in request.POST else None)
+    if "aplicar" in request.POST and form.is_valid():
+        hechos: list[str] = []
+        errores: list[str] = []
+        if aplicar_lote is not None:
+            hechos, errores = aplicar_lote(objetos, form.cleaned_data)
+        elif aplicar is not None:
+            for obj in objetos:
+                try:
+                    hechos.append(aplicar(obj, form.cleaned_data))
+                except ValidationError as exc:
+                    if len(objetos) == 1:
+                        errores_en_formulario(form, exc)
+                    else:
+                        errores.append(f"{obj}: {' '.join(exc.messages)}")
+        for texto in hechos:
+            modeladmin.message_user(request, texto, messages.SUCCESS)
+        for texto in errores:
+            modeladmin.message_user(request, texto, messages.ERROR)
+        if hechos or errores:
+            return None
+    contexto = {
+        **modeladmin.admin_site.each_context(request),
+        "title": titulo,
+        "objetos": objetos,
+        "form": form,
+        "accion": request.POST.get("action", ""),
+        "opts": modeladmin.model._meta,
+        "errores_resumen": bool(form.errors),
+    }
+    return TemplateResponse(request, plantilla, contexto)
+
+
+def errores_en_formulario(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: next to its field when it names
+    one, else at the top."""
+    if hasattr(exc, "error_dict"):
+        for campo, errores in exc.message_dict.items():
+            form.add_error(campo if campo in form.fields else None, errores)
+    else:
+        form.add_error(None, exc.messages)

@@ -18,8 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from cartera.admin import accion_con_formulario
-from core.admin import ReadOnlyAdminMixin, ScopedAdminMixin
+from core.admin import ReadOnlyAdminMixin, ScopedAdminMixin, accion_con_formulario
 from core.queue import send_now
 from core.selectors import Nivel, alcance_de
 from tramites import condiciones, selectors, services
